@@ -1,0 +1,34 @@
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+
+export default tseslint.config(
+  { ignores: ['**/dist/**', '**/node_modules/**', 'test-artifacts/**', '**/*.d.ts'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    rules: {
+      '@typescript-eslint/no-explicit-any': 'off',
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      'no-empty': ['error', { allowEmptyCatch: false }],
+      'no-restricted-imports': ['error', { patterns: [{ group: ['@faultline/*/src/*', '@faultline/*/dist/*'], message: 'Import the package entry, not its files.' }] }],
+    },
+  },
+  {
+    // Dependencies point one way: packages never import apps; providers never import the engine.
+    files: ['packages/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: [
+        { group: ['@faultline/cli', '@faultline/controller', '@faultline/demo-shop'], message: 'packages never import apps' },
+        { group: ['@faultline/*/src/*'], message: 'Import the package entry, not its files.' },
+      ] }],
+    },
+  },
+  {
+    files: ['packages/faults-*/**/*.ts', 'packages/probes/**/*.ts', 'packages/proxy/**/*.ts', 'packages/core/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: [
+        { group: ['@faultline/engine', '@faultline/spec', '@faultline/store', '@faultline/cli', '@faultline/controller'], message: 'providers, probes and core depend on @faultline/core only' },
+      ] }],
+    },
+  },
+);

@@ -1,0 +1,38 @@
+export type { Json, JsonObject } from './json.js';
+export {
+  DurationString, SizeString, RateString, parseDuration, parseSize, parseRate, formatDuration,
+} from './units.js';
+export {
+  errorCatalog, FaultlineError, SpecInvalidError, UsageError, NotFoundError, ConflictError, IllegalTransitionError,
+  BlastRadiusError, ProviderError, ProbeError, TimeoutError, RevertPendingError, UnauthorizedError, ForbiddenError,
+  InternalError, formatSpecIssues, toErrorInfo,
+} from './errors.js';
+export type { ErrorCode, SpecIssue, ErrorInfo } from './errors.js';
+export {
+  runStates, transitions, isTerminal, canTransition, assertTransition, possiblyDirtyStates, exitCodes, USAGE_EXIT_CODE,
+} from './run-state.js';
+export type { RunState, TerminalState, Outcome } from './run-state.js';
+export {
+  selectTargets, seededRandom, artefactName, parseArtefactName, newRunId, RUN_ID_RE, selectionModeTypes,
+} from './target.js';
+export type { Target, SelectionMode } from './target.js';
+export { defaultRevertPolicy } from './experiment.js';
+export type {
+  Experiment, ExperimentSpec, TargetSpec, FaultSpec, ProbeSpec, GuardSpec, BlastRadius, RevertPolicy,
+} from './experiment.js';
+export { checkExpectation, describeExpectation } from './expectation.js';
+export type { Expectation, Observation, ExpectationCheck } from './expectation.js';
+export { silentLogger } from './logger.js';
+export type { Logger } from './logger.js';
+export { createRegistry } from './contracts.js';
+export type {
+  CallContext, FaultContext, TargetResolver, FaultProvider, Orphan, OrphanSweeper, Probe, ProviderPlugin, Registry,
+} from './contracts.js';
+export { sleep, withTimeout, backoffMs } from './async.js';
+export type { Awaitable } from './async.js';
+export { replayJournal, possiblyActive } from './journal.js';
+export type {
+  RunPlan, PlannedTarget, PlannedFault, LimitCheck, ProbeResult, AbortSource, RunTimings, JournalEventBody,
+  JournalEventType, JournalEvent, JournalSink, JournalSource, FaultRecord,
+} from './journal.js';
+export type { Lease, LeaseStore } from './lease.js';
