@@ -1,1 +1,12 @@
-export {};
+export { Engine } from './run.js';
+export type { EngineOptions, StartOptions, RunResult, RunHandle } from './run.js';
+export { FileJournal } from './file-journal.js';
+export { planRun, violatedLimits } from './plan.js';
+export { checkBlastRadius } from './blast-radius.js';
+export { runProbe } from './probe-runner.js';
+export { GuardLoop } from './guard-loop.js';
+export type { GuardObservation, GuardLoopOptions } from './guard-loop.js';
+export { revertAll, revertWithRetry } from './reverter.js';
+export type { ActiveFault, RevertOptions } from './reverter.js';
+export { recover, sweepOrphans } from './recover.js';
+export type { RecoverOptions, RecoveredRun, SweptOrphan } from './recover.js';

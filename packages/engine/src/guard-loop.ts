@@ -1,0 +1,61 @@
+import { sleep, type GuardSpec, type Logger, type ProbeResult, type Registry } from '@faultline/core';
+import { runProbe } from './probe-runner.js';
+
+export interface GuardObservation {
+  guard: GuardSpec;
+  result: ProbeResult;
+  consecutiveFailures: number;
+}
+
+export interface GuardLoopOptions {
+  guards: readonly GuardSpec[];
+  registry: Registry;
+  log: Logger;
+  onObservation(o: GuardObservation): void | Promise<void>;
+  /** Called once, synchronously after the breaching observation is recorded. */
+  onBreach(o: GuardObservation): void;
+}
+
+/**
+ * Runs every guard on its own timer: a slow probe delays only its own guard. Each guard's probe gets
+ * a timeout no longer than its `every`, so a hung backend counts as a failure at the next tick.
+ */
+export class GuardLoop {
+  private readonly stopCtl = new AbortController();
+  private readonly loops: Promise<void>[] = [];
+  private breached = false;
+  readonly last = new Map<string, GuardObservation>();
+
+  constructor(private readonly opts: GuardLoopOptions) {}
+
+  start(): void {
+    for (const g of this.opts.guards) this.loops.push(this.loop(g));
+  }
+
+  private async loop(guard: GuardSpec): Promise<void> {
+    const signal = this.stopCtl.signal;
+    let consecutive = 0;
+    while (!signal.aborted) {
+      const started = performance.now();
+      const result = await runProbe(guard, this.opts.registry, { signal, log: this.opts.log, timeoutMs: Math.min(guard.timeoutMs, guard.everyMs) });
+      if (signal.aborted) return;
+      consecutive = result.ok ? 0 : consecutive + 1;
+      const obs = { guard, result, consecutiveFailures: consecutive };
+      this.last.set(guard.name, obs);
+      await this.opts.onObservation(obs);
+      if (consecutive >= guard.breachAfter && !this.breached && !signal.aborted) {
+        this.breached = true;
+        this.opts.onBreach(obs);
+        return;
+      }
+      const wait = guard.everyMs - (performance.now() - started);
+      await sleep(Math.max(0, wait), signal).catch(() => undefined);
+    }
+  }
+
+  /** Stops every guard and waits for in-flight probes to settle (they are aborted). */
+  async stop(): Promise<void> {
+    this.stopCtl.abort(new Error('guards stopped'));
+    await Promise.allSettled(this.loops);
+  }
+}

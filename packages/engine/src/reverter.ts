@@ -1,0 +1,88 @@
+import {
+  backoffMs, sleep, toErrorInfo, withTimeout, type FaultProvider, type JournalEventBody, type Logger, type RevertPolicy,
+  type Target, type Json,
+} from '@faultline/core';
+
+/** A fault on one target that may be active and must be reverted. */
+export interface ActiveFault {
+  fault: string;
+  faultType: string;
+  target: Target;
+  undo?: Json;
+  /** Attempts already made (a recover continues counting). */
+  attempts: number;
+}
+
+export interface RevertOptions {
+  runId: string;
+  policy: RevertPolicy;
+  providers: ReadonlyMap<string, FaultProvider<any, any>>;
+  log: Logger;
+  journal(body: JournalEventBody): Promise<unknown>;
+  by?: 'run' | 'recover';
+  /** Max concurrent reverts within one fault's targets. */
+  concurrency?: number;
+  random?: () => number;
+}
+
+/**
+ * Reverts one fault on one target, retrying with exponential backoff + jitter and a per-call timeout.
+ * Journals `fault-reverting` before every attempt and `fault-reverted` only after success.
+ * Resolves true when reverted, false when `policy.maxAttempts` attempts all failed.
+ */
+export async function revertWithRetry(f: ActiveFault, opts: RevertOptions): Promise<boolean> {
+  const provider = opts.providers.get(f.faultType);
+  for (let i = 1; i <= opts.policy.maxAttempts; i++) {
+    const attempt = f.attempts + 1;
+    f.attempts = attempt;
+    await opts.journal({ type: 'fault-reverting', fault: f.fault, targetId: f.target.id, attempt });
+    const started = performance.now();
+    try {
+      if (!provider) throw new Error(`no provider for fault type "${f.faultType}" is registered in this process`);
+      await withTimeout(`revert of "${f.fault}" on ${f.target.name}`, opts.policy.timeoutMs, (signal) =>
+        provider.revert(f.target, f.undo, {
+          runId: opts.runId, faultName: f.fault, signal, log: opts.log, timeoutMs: opts.policy.timeoutMs,
+        }));
+      await opts.journal({
+        type: 'fault-reverted', fault: f.fault, targetId: f.target.id, attempt, durationMs: performance.now() - started, by: opts.by ?? 'run',
+      });
+      return true;
+    } catch (err) {
+      const last = i === opts.policy.maxAttempts;
+      const retryInMs = last ? undefined : backoffMs(i, { initialMs: opts.policy.initialBackoffMs, maxMs: opts.policy.maxBackoffMs, ...(opts.random ? { random: opts.random } : {}) });
+      opts.log.warn({ runId: opts.runId, targetId: f.target.id, attempt, err: (err as Error).message }, 'revert failed');
+      await opts.journal({
+        type: 'fault-revert-failed', fault: f.fault, targetId: f.target.id, attempt, error: toErrorInfo(err),
+        ...(retryInMs !== undefined ? { retryInMs } : {}),
+      });
+      if (retryInMs !== undefined) await sleep(retryInMs);
+    }
+  }
+  return false;
+}
+
+/**
+ * Reverts every fault, newest fault first; targets of one fault in parallel (bounded).
+ * Never throws; returns the faults that are still not reverted.
+ */
+export async function revertAll(faults: readonly ActiveFault[], opts: RevertOptions): Promise<ActiveFault[]> {
+  const groups: ActiveFault[][] = [];
+  for (const f of faults) {
+    const g = groups.find((x) => x[0]?.fault === f.fault);
+    if (g) g.push(f);
+    else groups.push([f]);
+  }
+  const failed: ActiveFault[] = [];
+  const limit = Math.max(1, opts.concurrency ?? 16);
+  for (const group of groups.reverse()) {
+    let next = 0;
+    const worker = async () => {
+      while (next < group.length) {
+        const f = group[next++] as ActiveFault;
+        if (!(await revertWithRetry(f, opts))) failed.push(f);
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(limit, group.length) }, worker));
+  }
+  return failed;
+}

@@ -1,0 +1,377 @@
+import os from 'node:os';
+import {
+  assertTransition, newRunId, ProviderError, silentLogger, sleep, toErrorInfo, withTimeout,
+  type AbortSource, type Experiment, type JournalEvent, type JournalEventBody, type JournalSink, type Logger, type Outcome,
+  type PlannedFault, type ProbeResult, type ProbeSpec, type Registry, type RunPlan, type RunState, type RunTimings,
+} from '@faultline/core';
+import { GuardLoop } from './guard-loop.js';
+import { planRun, violatedLimits } from './plan.js';
+import { runProbe } from './probe-runner.js';
+import { revertAll, revertWithRetry, type ActiveFault } from './reverter.js';
+
+export interface EngineOptions {
+  registry: Registry;
+  journal: JournalSink;
+  log?: Logger;
+  /** Every journal event after it is stored (progress views, SSE, metrics). Must not throw. */
+  onEvent?: (event: JournalEvent) => void;
+}
+
+export interface StartOptions {
+  runId?: string;
+  seed?: number;
+  /** Where the experiment came from, for the journal: a file path or 'api'. */
+  source?: string;
+  /** Timeout for each outside call while planning and injecting. Default 10 s. */
+  callTimeoutMs?: number;
+  /** How long past its planned end a fault's backend lease lasts (dead-man's switch). Default 30 s. */
+  leaseMarginMs?: number;
+}
+
+export interface RunResult {
+  readonly runId: string;
+  readonly outcome: Outcome;
+  readonly reason: string;
+  readonly timings: RunTimings;
+  /** Faults still possibly active (only for revert-pending). */
+  readonly pending: readonly { fault: string; target: string }[];
+}
+
+/** A run in progress. `abort` may be called any number of times; the revert always completes. */
+export interface RunHandle {
+  readonly runId: string;
+  readonly done: Promise<RunResult>;
+  state(): RunState;
+  abort(reason: string, source?: AbortSource): void;
+  /** Faults written ahead and not yet confirmed reverted, for "still reverting: ..." messages. */
+  activeFaults(): readonly { fault: string; target: string }[];
+}
+
+/** Plans, runs and reverts experiments. Providers and probes come from the registry. */
+export class Engine {
+  constructor(private readonly opts: EngineOptions) {}
+
+  /** Resolves targets and checks limits without side effects. */
+  plan(experiment: Experiment, opts: { seed?: number; timeoutMs?: number; signal?: AbortSignal } = {}): Promise<RunPlan> {
+    return planRun(experiment, this.opts.registry, {
+      ...(opts.seed !== undefined ? { seed: opts.seed } : {}),
+      ctx: { signal: opts.signal ?? new AbortController().signal, log: this.opts.log ?? silentLogger, timeoutMs: opts.timeoutMs ?? 10_000 },
+    });
+  }
+
+  /** Starts a run; it proceeds in the background. The returned handle's `done` never rejects. */
+  start(experiment: Experiment, opts: StartOptions = {}): RunHandle {
+    const run = new Run(experiment, this.opts, opts);
+    return run.handle();
+  }
+}
+
+const failureReason = (what: string, err: unknown) => `${what}: ${toErrorInfo(err).message}`;
+
+class Run {
+  readonly runId: string;
+  private state: RunState = 'pending';
+  private readonly abortCtl = new AbortController();
+  private abortInfo: { source: AbortSource; reason: string; at: Date } | undefined;
+  private breachAt: Date | undefined;
+  private holdEndAt: Date | undefined;
+  private allRevertedAt: Date | undefined;
+  private failure: string | undefined;
+  private readonly active = new Map<string, ActiveFault>();
+  private readonly startedAt = new Date();
+  private readonly log: Logger;
+  private readonly done: Promise<RunResult>;
+
+  constructor(private readonly experiment: Experiment, private readonly eng: EngineOptions, private readonly opts: StartOptions) {
+    this.runId = opts.runId ?? newRunId();
+    this.log = eng.log ?? silentLogger;
+    this.done = this.execute();
+  }
+
+  handle(): RunHandle {
+    return {
+      runId: this.runId,
+      done: this.done,
+      state: () => this.state,
+      abort: (reason, source = 'api') => this.abort(source, reason),
+      activeFaults: () => [...this.active.values()].map((f) => ({ fault: f.fault, target: f.target.name })),
+    };
+  }
+
+  /** A method, not a field read, so TypeScript does not narrow it away across awaits. */
+  private abortReason(): string | undefined {
+    return this.abortInfo?.reason;
+  }
+
+  private abort(source: AbortSource, reason: string): void {
+    if (this.abortInfo) return;
+    this.abortInfo = { source, reason, at: new Date() };
+    this.abortCtl.abort(new Error(reason));
+    void this.journal({ type: 'abort', source, reason }).catch((err) => this.log.error({ runId: this.runId, err }, 'could not journal abort'));
+  }
+
+  private async journal(body: JournalEventBody): Promise<JournalEvent> {
+    const event = await this.eng.journal.append(this.runId, body);
+    try {
+      this.eng.onEvent?.(event);
+    } catch (err) {
+      this.log.warn({ runId: this.runId, err }, 'event observer threw');
+    }
+    return event;
+  }
+
+  /** On the revert path a journal failure must not stop the revert: recover re-reverts what is unconfirmed. */
+  private async journalBestEffort(body: JournalEventBody): Promise<void> {
+    try {
+      await this.journal(body);
+    } catch (err) {
+      this.log.error({ runId: this.runId, type: body.type, err: (err as Error).message }, 'journal write failed; continuing revert');
+    }
+  }
+
+  private async to(next: RunState, reason?: string): Promise<void> {
+    assertTransition(this.state, next);
+    const from = this.state;
+    this.state = next;
+    await this.journalBestEffort({ type: 'transition', from, to: next, ...(reason ? { reason } : {}) });
+  }
+
+  private async execute(): Promise<RunResult> {
+    try {
+      return await this.lifecycle();
+    } catch (err) {
+      // A bug or a journal failure outside the revert path. Faults are reverted by lifecycle's finally;
+      // here we only make sure the run ends in a state that says so.
+      this.log.error({ runId: this.runId, err }, 'run failed unexpectedly');
+      const reason = failureReason('internal error', err);
+      if (this.active.size > 0) return this.result('revert-pending', reason);
+      if (!['completed', 'deviated', 'aborted', 'failed'].includes(this.state)) {
+        try {
+          if (this.state === 'revert-pending' || this.state === 'reverting' || this.state === 'checking-after' || this.state === 'pending' || this.state === 'planning' || this.state === 'checking-before') await this.to('failed', reason);
+        } catch {
+          /* the state machine already moved on; the verdict below still reports the failure */
+        }
+      }
+      return this.finish('failed', reason);
+    }
+  }
+
+  private async lifecycle(): Promise<RunResult> {
+    const { spec } = this.experiment;
+    const callTimeoutMs = this.opts.callTimeoutMs ?? 10_000;
+    await this.journal({
+      type: 'run-created', experiment: this.experiment, dryRun: false, host: os.hostname(), pid: process.pid,
+      ...(this.opts.source ? { source: this.opts.source } : {}),
+    });
+    const budget = spec.maxDurationMs !== undefined
+      ? setTimeout(() => this.abort('budget', `run exceeded its budget of ${spec.maxDurationMs}ms`), spec.maxDurationMs)
+      : undefined;
+    try {
+      await this.to('planning');
+      let plan: RunPlan;
+      try {
+        plan = await planRun(this.experiment, this.eng.registry, {
+          ...(this.opts.seed !== undefined ? { seed: this.opts.seed } : {}),
+          ctx: { signal: this.abortCtl.signal, log: this.log, timeoutMs: callTimeoutMs },
+        });
+      } catch (err) {
+        if (this.abortReason()) return this.end('aborted', this.abortReason()!);
+        return this.end('failed', failureReason('planning failed', err));
+      }
+      await this.journal({ type: 'plan', plan });
+      const violated = violatedLimits(plan);
+      if (violated.length) {
+        return this.end('aborted', `blast radius exceeded, nothing injected: ${violated.map((v) => `${v.limit} (${v.detail})`).join('; ')}`);
+      }
+      if (this.abortReason()) return this.end('aborted', this.abortReason()!);
+
+      await this.to('checking-before');
+      const before = await this.steadyState('before', spec.steadyState);
+      if (this.abortReason()) return this.end('aborted', this.abortReason()!);
+      const unmet = before.find((r) => !r.ok);
+      if (unmet) return this.end('failed', `steady state not met before injection, nothing injected: "${unmet.probe}" ${unmet.reason}`);
+
+      await this.to('injecting');
+      return await this.injectHoldRevert(plan);
+    } finally {
+      clearTimeout(budget);
+    }
+  }
+
+  private async injectHoldRevert(plan: RunPlan): Promise<RunResult> {
+    const { spec } = this.experiment;
+    const guards = new GuardLoop({
+      guards: spec.guards,
+      registry: this.eng.registry,
+      log: this.log,
+      onObservation: (o) =>
+        this.journal({ type: 'probe', phase: 'guard', result: o.result, consecutiveFailures: o.consecutiveFailures, breachAfter: o.guard.breachAfter })
+          .then(() => undefined, (err) => this.log.warn({ runId: this.runId, err }, 'could not journal guard observation')),
+      onBreach: (o) => {
+        this.breachAt = new Date(Date.now() - 0);
+        this.abort('guard', `guard "${o.guard.name}" breached after ${o.consecutiveFailures} consecutive failure${o.consecutiveFailures === 1 ? '' : 's'}: ${o.result.reason}`);
+        void this.journal({ type: 'guard-breach', guard: o.guard.name, consecutiveFailures: o.consecutiveFailures, result: o.result }).catch(() => undefined);
+      },
+    });
+    const holdCtl = new AbortController();
+    const onAbort = () => holdCtl.abort(this.abortCtl.signal.reason);
+    this.abortCtl.signal.addEventListener('abort', onAbort, { once: true });
+    const tasks: Promise<void>[] = [];
+    guards.start();
+    try {
+      for (const f of plan.faults.filter((x) => x.afterMs === 0)) {
+        if (holdCtl.signal.aborted) break;
+        await this.injectFault(f, plan, holdCtl.signal);
+      }
+      if (!this.abortInfo) {
+        await this.to('holding');
+        const holdStart = performance.now();
+        for (const f of plan.faults) {
+          if (f.afterMs > 0) tasks.push(this.at(holdStart + f.afterMs, holdCtl.signal, () => this.injectFault(f, plan, holdCtl.signal)));
+          if (f.untilMs < spec.durationMs) tasks.push(this.at(holdStart + f.untilMs, holdCtl.signal, () => this.revertFaultEarly(f)));
+        }
+        await sleep(spec.durationMs, holdCtl.signal).catch(() => undefined);
+        this.holdEndAt = new Date();
+      }
+    } catch (err) {
+      if (!this.abortInfo) {
+        this.failure = err instanceof ProviderError ? err.message : failureReason('injection failed', err);
+        this.abort('error', this.failure);
+      }
+    } finally {
+      holdCtl.abort(new Error('hold ended'));
+      this.abortCtl.signal.removeEventListener('abort', onAbort);
+      await guards.stop();
+      await Promise.allSettled(tasks); // an in-flight delayed inject finishes (aborted) before we revert it
+      await this.to('reverting', this.abortInfo?.reason ?? 'hold ended');
+      const left = await revertAll([...this.active.values()], {
+        runId: this.runId, policy: spec.revert, providers: this.eng.registry.faults, log: this.log,
+        journal: (body) => this.journalBestEffort(body),
+      });
+      for (const f of [...this.active.entries()]) if (!left.includes(f[1])) this.active.delete(f[0]);
+    }
+    if (this.active.size > 0) {
+      await this.to('revert-pending');
+      const list = [...this.active.values()].map((f) => `"${f.fault}" on ${f.target.name}`).join(', ');
+      return this.finish('revert-pending', `could not revert ${list} after ${spec.revert.maxAttempts} attempts; run \`faultline recover\` to retry`);
+    }
+    this.allRevertedAt = new Date();
+    if (this.failure) return this.end('failed', this.failure);
+    if (this.abortInfo && ['signal', 'halt', 'api'].includes(this.abortInfo.source)) return this.end('aborted', this.abortInfo.reason);
+
+    if (spec.settleMs > 0) await sleep(spec.settleMs, this.abortCtl.signal.aborted ? undefined : this.abortCtl.signal).catch(() => undefined);
+    await this.to('checking-after');
+    const after = await this.steadyState('after', spec.steadyState);
+    if (this.abortReason()) return this.end('aborted', this.abortReason()!);
+    const deviated = after.find((r) => !r.ok);
+    if (deviated) return this.end('deviated', `steady state did not hold after the faults were reverted: "${deviated.probe}" ${deviated.reason}`);
+    return this.end('completed', spec.steadyState.length
+      ? `steady state held before and after ${plan.faults.length} fault${plan.faults.length === 1 ? '' : 's'}; no guard tripped`
+      : `all ${plan.faults.length} fault${plan.faults.length === 1 ? '' : 's'} injected and reverted; no guard tripped (no steady state defined)`);
+  }
+
+  /** Runs `fn` at performance-time `when` unless the hold ends first. Errors abort the run. */
+  private async at(when: number, signal: AbortSignal, fn: () => Promise<void>): Promise<void> {
+    try {
+      await sleep(Math.max(0, when - performance.now()), signal);
+    } catch {
+      return;
+    }
+    try {
+      await fn();
+    } catch (err) {
+      if (!this.abortInfo) {
+        this.failure = err instanceof ProviderError ? err.message : failureReason('delayed fault failed', err);
+        this.abort('error', this.failure);
+      }
+    }
+  }
+
+  private async injectFault(f: PlannedFault, plan: RunPlan, signal: AbortSignal): Promise<void> {
+    const provider = this.eng.registry.faults.get(f.type);
+    if (!provider) throw new ProviderError(`no provider for fault type "${f.type}"`);
+    const targets = plan.targets.find((t) => t.name === f.target)?.selected ?? [];
+    const timeoutMs = this.opts.callTimeoutMs ?? 10_000;
+    const leaseMs = f.untilMs - f.afterMs + (this.opts.leaseMarginMs ?? 30_000);
+    let next = 0;
+    const worker = async () => {
+      while (next < targets.length && !signal.aborted) {
+        const target = targets[next++]!;
+        const record: ActiveFault = { fault: f.name, faultType: f.type, target, attempts: 0 };
+        this.active.set(`${f.name}\u0000${target.id}`, record);
+        // Write-ahead: the record is durable before the backend is touched.
+        await this.journal({ type: 'fault-injecting', fault: f.name, faultType: f.type, target, params: f.params });
+        const started = performance.now();
+        try {
+          const undo = await withTimeout(`inject of "${f.name}" on ${target.name}`, timeoutMs, (s) =>
+            provider.inject(target, f.params, { runId: this.runId, faultName: f.name, signal: s, log: this.log, timeoutMs, leaseMs }), signal);
+          if (undo !== undefined) record.undo = undo;
+          await this.journal({ type: 'fault-injected', fault: f.name, targetId: target.id, durationMs: performance.now() - started, ...(undo !== undefined ? { undo } : {}) });
+        } catch (err) {
+          await this.journalBestEffort({ type: 'fault-inject-failed', fault: f.name, targetId: target.id, error: toErrorInfo(err) });
+          if (signal.aborted) return;
+          throw new ProviderError(failureReason(`could not inject "${f.name}" (${f.type}) on ${target.name}`, err), { cause: err });
+        }
+      }
+    };
+    const results = await Promise.allSettled(Array.from({ length: Math.min(16, Math.max(1, targets.length)) }, worker));
+    const rejected = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+    if (rejected) throw rejected.reason;
+  }
+
+  /** A fault with `for:` shorter than the hold is reverted at its end; failures are left to the final revert. */
+  private async revertFaultEarly(f: PlannedFault): Promise<void> {
+    const mine = [...this.active.entries()].filter(([, a]) => a.fault === f.name);
+    for (const [key, a] of mine) {
+      const ok = await revertWithRetry(a, {
+        runId: this.runId, policy: { ...this.experiment.spec.revert, maxAttempts: 1 }, providers: this.eng.registry.faults,
+        log: this.log, journal: (b) => this.journalBestEffort(b),
+      });
+      if (ok) this.active.delete(key);
+    }
+  }
+
+  private async steadyState(phase: 'before' | 'after', probes: readonly ProbeSpec[]): Promise<ProbeResult[]> {
+    const signal = phase === 'before' ? this.abortCtl.signal : new AbortController().signal;
+    return Promise.all(probes.map(async (p) => {
+      const result = await runProbe(p, this.eng.registry, { signal, log: this.log });
+      await this.journal({ type: 'probe', phase, result });
+      return result;
+    }));
+  }
+
+  private async end(outcome: 'completed' | 'deviated' | 'aborted' | 'failed', reason: string): Promise<RunResult> {
+    await this.to(outcome, reason);
+    return this.finish(outcome, reason);
+  }
+
+  private async finish(outcome: Outcome, reason: string): Promise<RunResult> {
+    const result = this.result(outcome, reason);
+    await this.journalBestEffort({ type: 'verdict', outcome, reason, timings: result.timings });
+    return result;
+  }
+
+  private result(outcome: Outcome, reason: string): RunResult {
+    const endedAt = new Date();
+    const ms = (a?: Date, b?: Date) => (a && b ? b.getTime() - a.getTime() : undefined);
+    const revertFrom = this.abortInfo?.at ?? this.holdEndAt;
+    const optional = {
+      breachAt: this.breachAt?.toISOString(),
+      abortAt: this.abortInfo?.at.toISOString(),
+      allRevertedAt: this.allRevertedAt?.toISOString(),
+      timeToAbortMs: ms(this.breachAt, this.abortInfo?.at),
+      timeToRevertMs: ms(revertFrom, this.allRevertedAt),
+      breachToRevertedMs: ms(this.breachAt, this.allRevertedAt),
+    };
+    const timings = {
+      startedAt: this.startedAt.toISOString(),
+      endedAt: endedAt.toISOString(),
+      durationMs: endedAt.getTime() - this.startedAt.getTime(),
+      ...Object.fromEntries(Object.entries(optional).filter(([, v]) => v !== undefined)),
+    } as RunTimings;
+    return {
+      runId: this.runId, outcome, reason, timings,
+      pending: [...this.active.values()].map((f) => ({ fault: f.fault, target: f.target.name })),
+    };
+  }
+}
