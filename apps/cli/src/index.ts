@@ -1,1 +1,3 @@
-export {};
+export { main, VERSION } from './main.js';
+export type { CliIo } from './io.js';
+export { substituteEnv } from './load.js';

@@ -1,0 +1,96 @@
+import { Command, Option, InvalidArgumentError } from 'commander';
+import { USAGE_EXIT_CODE } from '@faultline/core';
+import type { CliIo } from './io.js';
+import { reportError } from './errors.js';
+import { runCommand } from './commands/run.js';
+import { planCommand } from './commands/plan.js';
+import { validateCommand } from './commands/validate.js';
+import { recoverCommand } from './commands/recover.js';
+import { proxyCommand } from './commands/proxy.js';
+import { demoCommand } from './commands/demo.js';
+import { schemaCommand } from './commands/schema.js';
+
+export const VERSION = '0.1.0';
+
+const int = (name: string) => (v: string) => {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError(`${name} must be a whole number, got "${v}"`);
+  return n;
+};
+
+/**
+ * The whole CLI as a function: parses argv, runs the command, returns the exit code.
+ * Only bin.ts touches the real process; tests call main with their own io.
+ */
+export async function main(argv: readonly string[], io: CliIo): Promise<number> {
+  let code = 0;
+  const program = new Command('faultline')
+    .description('Chaos experiments that always clean up after themselves.')
+    .version(VERSION)
+    .exitOverride()
+    .configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) })
+    .showHelpAfterError('(run with --help for usage)');
+
+  const stateDir = new Option('--state-dir <dir>', 'where runs are journaled').default(io.env.FAULTLINE_STATE_DIR ?? '.faultline');
+  const output = new Option('-o, --output <format>', 'output format').choices(['table', 'json']).default('table');
+  const kube = [new Option('--kubeconfig <file>', 'kubeconfig for Kubernetes targets (default: KUBECONFIG, in-cluster, ~/.kube/config)'), new Option('--context <name>', 'kubeconfig context')];
+
+  program.command('run').argument('<file>', 'experiment file (YAML or JSON)')
+    .description('run an experiment: steady state, inject, hold with guards, revert, verdict')
+    .addOption(stateDir).addOption(output).addOption(kube[0]!).addOption(kube[1]!)
+    .option('--dry-run', 'resolve targets and check limits; inject nothing')
+    .option('--seed <n>', 'seed for random target selection (same seed, same targets)', int('--seed'))
+    .option('--junit <file>', 'write a JUnit XML report')
+    .option('--report <file>', 'write a self-contained HTML report')
+    .option('-v, --verbose', 'structured logs on stderr')
+    .action(async (file: string, o) => { code = await runCommand(io, file, o); });
+
+  program.command('validate').argument('<files...>', 'experiment files')
+    .description('check experiment files; errors name file, line, column and path')
+    .addOption(output)
+    .action(async (files: string[], o) => { code = await validateCommand(io, files, o); });
+
+  program.command('plan').argument('<file>', 'experiment file')
+    .description('print resolved targets, faults and blast-radius checks; no side effects (exit 2 if a limit fails)')
+    .addOption(output).addOption(kube[0]!).addOption(kube[1]!)
+    .option('--seed <n>', 'seed for random target selection', int('--seed'))
+    .action(async (file: string, o) => { code = await planCommand(io, file, o); });
+
+  program.command('recover')
+    .description('revert every fault the local journal shows as possibly active; sweep tagged leftovers')
+    .addOption(stateDir).addOption(output)
+    .option('--force', 'also recover runs whose process still seems alive')
+    .option('--sweep-unknown', 'also remove faultline-tagged artefacts of runs this journal does not know (only if no other Faultline uses the same backends)')
+    .option('-v, --verbose', 'structured logs on stderr')
+    .action(async (o) => { code = await recoverCommand(io, o); });
+
+  program.command('proxy')
+    .description('run the embedded Toxiproxy-compatible fault proxy')
+    .option('--host <host>', 'address to bind', '127.0.0.1')
+    .option('--port <port>', 'API port', int('--port'), 8474)
+    .option('--config <file>', 'proxies to create at start (Toxiproxy -config format)')
+    .option('--state <file>', 'persist proxies and toxics across restarts')
+    .action(async (o) => { code = await proxyCommand(io, o); });
+
+  program.command('demo')
+    .description('quick start: runs a real game day against the bundled demo shop behind the embedded proxy')
+    .addOption(new Option('--variant <variant>', 'which storefront to test').choices(['fragile', 'resilient']).default('fragile'))
+    .option('--duration <duration>', 'how long the fault is held', '15s')
+    .addOption(stateDir)
+    .option('--report <file>', 'write a self-contained HTML report')
+    .action(async (o) => { code = await demoCommand(io, o); });
+
+  program.command('schema')
+    .description('print the JSON Schema of experiment files (for editors)')
+    .action(async () => { code = await schemaCommand(io); });
+
+  try {
+    await program.parseAsync([...argv], { from: 'user' });
+    return code;
+  } catch (err) {
+    const e = err as { code?: string; exitCode?: number };
+    if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help') return 0;
+    if (e.code?.startsWith('commander.')) return USAGE_EXIT_CODE;
+    return reportError(io, err);
+  }
+}
