@@ -208,9 +208,10 @@ class Run {
         this.journal({ type: 'probe', phase: 'guard', result: o.result, consecutiveFailures: o.consecutiveFailures, breachAfter: o.guard.breachAfter })
           .then(() => undefined, (err) => this.log.warn({ runId: this.runId, err }, 'could not journal guard observation')),
       onBreach: (o) => {
-        this.breachAt = new Date(Date.now() - 0);
-        this.abort('guard', `guard "${o.guard.name}" breached after ${o.consecutiveFailures} consecutive failure${o.consecutiveFailures === 1 ? '' : 's'}: ${o.result.reason}`);
+        this.breachAt = new Date();
+        // Journal the breach first (appends keep call order), then abort at once: the decision is synchronous.
         void this.journal({ type: 'guard-breach', guard: o.guard.name, consecutiveFailures: o.consecutiveFailures, result: o.result }).catch(() => undefined);
+        this.abort('guard', `guard "${o.guard.name}" breached after ${o.consecutiveFailures} consecutive failure${o.consecutiveFailures === 1 ? '' : 's'}: ${o.result.reason}`);
       },
     });
     const holdCtl = new AbortController();
@@ -243,7 +244,7 @@ class Run {
       this.abortCtl.signal.removeEventListener('abort', onAbort);
       await guards.stop();
       await Promise.allSettled(tasks); // an in-flight delayed inject finishes (aborted) before we revert it
-      await this.to('reverting', this.abortInfo?.reason ?? 'hold ended');
+      await this.to('reverting', this.abortInfo ? `aborted (${this.abortInfo.source})` : 'hold ended');
       const left = await revertAll([...this.active.values()], {
         runId: this.runId, policy: spec.revert, providers: this.eng.registry.faults, log: this.log,
         journal: (body) => this.journalBestEffort(body),

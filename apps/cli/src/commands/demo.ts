@@ -41,7 +41,7 @@ export async function demoCommand(io: CliIo, opts: { variant: 'fragile' | 'resil
     const listen = await createProxy(proxy.url, 'inventory', `127.0.0.1:${inventory.port}`);
     const storefront = await startStorefront({ inventoryUrl: `http://${listen}`, variant: opts.variant, port: 0 });
     stops.push(() => storefront.close());
-    const load = startLoad({ url: `${storefront.url}/product/sku-1`, rps: 5 });
+    const load = startLoad({ url: `${storefront.url}/product/kb-001`, rps: 5 });
     stops.push(async () => { await load.stop(); });
 
     io.stdout.write([

@@ -66,7 +66,7 @@ export class ProgressView {
           // the hold length is in the run-created event; the footer shows the countdown
           this.print(`  ${this.label('holding')}faults active; guards watching`);
         } else if (e.to === 'reverting') {
-          this.print(`  ${this.label('reverting')}${e.reason ?? ''}`);
+          this.print(`  ${this.label('reverting')}${e.reason === 'hold ended' ? 'hold ended; removing every fault, newest first' : 'removing every fault now, newest first'}`);
         } else if (e.to === 'revert-pending') {
           this.print(`  ${p.red(this.label('REVERT'))}${p.red('some faults could not be reverted yet')}`);
         }

@@ -13,7 +13,7 @@ const headline = {
 
 export function timingLines(t: RunTimings): string[] {
   const lines = [`duration        ${formatDuration(t.durationMs)}`];
-  if (t.timeToAbortMs !== undefined) lines.push(`breach → abort  ${formatDuration(t.timeToAbortMs)}`);
+  if (t.timeToAbortMs !== undefined) lines.push(`breach → abort  ${t.timeToAbortMs < 1 ? '<1ms' : formatDuration(t.timeToAbortMs)}`);
   if (t.breachToRevertedMs !== undefined) lines.push(`breach → all reverted  ${formatDuration(t.breachToRevertedMs)}`);
   else if (t.timeToRevertMs !== undefined) lines.push(`revert took     ${formatDuration(t.timeToRevertMs)}`);
   return lines;

@@ -1,0 +1,87 @@
+import type { FastifyInstance } from 'fastify';
+import { createRegistry, silentLogger, type Logger, type ProviderPlugin, type Registry } from '@faultline/core';
+import { probesPlugin } from '@faultline/probes';
+import { toxiproxyPlugin } from '@faultline/faults-toxiproxy';
+import { openStore, type Store } from '@faultline/store';
+import { buildApp } from './app.js';
+import { ControllerMetrics } from './metrics.js';
+import { RunHost } from './run-host.js';
+
+export interface ControllerOptions {
+  host?: string;
+  port?: number;
+  /** `sqlite:path`, a file path, or `postgres://...` (default: .faultline/faultline.db). */
+  database?: string;
+  /** Hosts probes and Toxiproxy APIs may reach (CI experiments must not turn the controller into an open proxy). */
+  allowHosts?: readonly string[];
+  authRequired?: boolean;
+  rateLimitPerMinute?: number | false;
+  /** Extra provider plugins (Kubernetes, Docker) built by the caller. */
+  plugins?: readonly ProviderPlugin[];
+  log?: Logger;
+  logRequests?: boolean;
+  revertRetryMs?: number;
+  haltPollMs?: number;
+  ssePollMs?: number;
+}
+
+export interface Controller {
+  url: string;
+  app: FastifyInstance;
+  store: Store;
+  runHost: RunHost;
+  registry: Registry;
+  recovery: Awaited<ReturnType<RunHost['recoverAll']>>;
+  /** Graceful: refuse new runs, abort and revert active ones, close HTTP and the store. */
+  close(reason?: string): Promise<void>;
+}
+
+/**
+ * Starts the controller: opens the store, reverts leftovers of a previous process from the journal
+ * (before accepting work), sweeps tagged orphans, then listens. Binds 127.0.0.1 unless told otherwise.
+ */
+export async function startController(opts: ControllerOptions = {}): Promise<Controller> {
+  const log = opts.log ?? silentLogger;
+  const store = await openStore(opts.database ?? '.faultline/faultline.db');
+  const allow = opts.allowHosts ? { allowHosts: [...opts.allowHosts] } : {};
+  const registry = createRegistry([toxiproxyPlugin(allow), probesPlugin(allow), ...(opts.plugins ?? [])]);
+  const metrics = new ControllerMetrics();
+  const runHost = new RunHost({ store, registry, log, metrics, ...(opts.revertRetryMs ? { revertRetryMs: opts.revertRetryMs } : {}) });
+  let ready = false;
+  const app = await buildApp({
+    store, registry, runHost, metrics, ready: () => ready,
+    logger: opts.logRequests ?? false,
+    ...(opts.authRequired !== undefined ? { authRequired: opts.authRequired } : {}),
+    ...(opts.rateLimitPerMinute !== undefined ? { rateLimitPerMinute: opts.rateLimitPerMinute } : {}),
+    ...(opts.ssePollMs ? { ssePollMs: opts.ssePollMs } : {}),
+  });
+  const recovery = await runHost.recoverAll();
+  for (const r of recovery.recovered) log.warn({ runId: r.runId, action: r.action }, `recovered run left by a previous process: ${r.detail}`);
+  for (const s of recovery.swept) log.warn({ runId: s.runId }, `swept leftover: ${s.description}`);
+  runHost.startRevertRetries();
+
+  // Another replica (or the CLI against the same database) may set the halt: watch it.
+  const haltWatch = setInterval(() => {
+    void store.getHalt().then((h) => {
+      if (h.halted && runHost.activeRunIds().length) void runHost.abortAll(`global halt: ${h.reason ?? 'halted'}`, 'halt');
+    }, (err) => log.warn({ err: (err as Error).message }, 'could not read the halt state'));
+  }, opts.haltPollMs ?? 2000);
+  haltWatch.unref();
+
+  const url = await app.listen({ host: opts.host ?? '127.0.0.1', port: opts.port ?? 8080 });
+  ready = true;
+  let closing: Promise<void> | undefined;
+  return {
+    url, app, store, runHost, registry, recovery,
+    close(reason) {
+      closing ??= (async () => {
+        ready = false;
+        clearInterval(haltWatch);
+        await runHost.close(reason);
+        await app.close();
+        await store.close();
+      })();
+      return closing;
+    },
+  };
+}
