@@ -9,6 +9,8 @@ import { recoverCommand } from './commands/recover.js';
 import { proxyCommand } from './commands/proxy.js';
 import { demoCommand } from './commands/demo.js';
 import { schemaCommand } from './commands/schema.js';
+import { serverCommand } from './commands/server.js';
+import { tokensCommand } from './commands/tokens.js';
 
 export const VERSION = '0.1.0';
 
@@ -79,6 +81,31 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
     .addOption(stateDir)
     .option('--report <file>', 'write a self-contained HTML report')
     .action(async (o) => { code = await demoCommand(io, o); });
+
+  const database = new Option('--database <url>', 'store: a SQLite file path or postgres://… URL').default(io.env.FAULTLINE_DATABASE ?? '.faultline/faultline.db');
+  program.command('server')
+    .description('run the controller: REST API for CI, schedules, crash recovery')
+    .option('--host <host>', 'address to bind', '127.0.0.1')
+    .option('--port <port>', 'port', int('--port'), 8080)
+    .addOption(database)
+    .option('--allow-host <host...>', 'hosts that probes and Toxiproxy APIs in experiments may reach (default: any)')
+    .option('--no-auth', 'no bearer tokens (loopback only; for local experiments)')
+    .option('--kubernetes', 'enable Kubernetes faults and probes')
+    .option('--docker', 'enable Docker faults and probes')
+    .addOption(kube[0]!).addOption(kube[1]!)
+    .option('-v, --verbose', 'request and structured logs on stderr')
+    .action(async (o) => { code = await serverCommand(io, o); });
+
+  const tokens = program.command('tokens').description('manage API tokens in the controller store');
+  tokens.command('create').description('create a token; the secret is printed once')
+    .requiredOption('--name <name>', 'who or what uses it, e.g. ci-pipeline')
+    .option('--scopes <list>', 'read, run, admin (comma-separated)', 'read')
+    .addOption(database).addOption(output)
+    .action(async (o) => { code = await tokensCommand(io, 'create', o); });
+  tokens.command('list').description('list tokens (never their secrets)').addOption(database).addOption(output)
+    .action(async (o) => { code = await tokensCommand(io, 'list', o); });
+  tokens.command('revoke').argument('<tokenId>').description('revoke a token').addOption(database)
+    .action(async (id: string, o) => { code = await tokensCommand(io, 'revoke', { ...o, id }); });
 
   program.command('schema')
     .description('print the JSON Schema of experiment files (for editors)')

@@ -1,1 +1,11 @@
-export {};
+export { startInventory } from './inventory/inventory.js';
+export type { InventoryOptions, RunningInventory } from './inventory/inventory.js';
+export { defaultCatalog } from './inventory/catalog.js';
+export type { Item } from './inventory/catalog.js';
+export { startStorefront } from './storefront/storefront.js';
+export type { StorefrontOptions } from './storefront/storefront.js';
+export { storefrontVariants } from './storefront/variants.js';
+export type { StorefrontPolicy, StorefrontVariant } from './storefront/variants.js';
+export { startLoad } from './load/load.js';
+export type { LoadOptions, LoadStats, RunningLoad } from './load/load.js';
+export type { RunningService } from './shared/http-service.js';
