@@ -1,0 +1,116 @@
+import net from 'node:net';
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { startProxyServer, type ProxyServer } from '@faultline/proxy';
+import { spawnCli, type CliProcess } from './test-support/spawn-cli.js';
+
+let upstream: net.Server;
+let upstreamPort: number;
+let proxy: ProxyServer;
+let dir: string;
+const servers: CliProcess[] = [];
+
+beforeAll(async () => {
+  upstream = net.createServer((s) => s.pipe(s));
+  await new Promise<void>((r) => upstream.listen(0, '127.0.0.1', r));
+  upstreamPort = (upstream.address() as net.AddressInfo).port;
+});
+afterAll(async () => {
+  await new Promise((r) => upstream.close(r));
+});
+beforeEach(async () => {
+  dir = await mkdtemp(path.join(os.tmpdir(), 'faultline-server-'));
+  proxy = await startProxyServer({ host: '127.0.0.1', port: 0 });
+  await fetch(`${proxy.url}/proxies`, { method: 'POST', body: JSON.stringify({ name: 'redis', listen: '127.0.0.1:0', upstream: `127.0.0.1:${upstreamPort}` }) });
+});
+afterEach(async () => {
+  for (const s of servers.splice(0)) if (s.child.exitCode === null) { s.child.kill('SIGKILL'); await s.exit; }
+  await proxy.close();
+  await rm(dir, { recursive: true, force: true });
+});
+
+const db = () => path.join(dir, 'faultline.db');
+async function token(scopes: string): Promise<string> {
+  const t = spawnCli(['tokens', 'create', '--name', `t-${scopes}`, '--scopes', scopes, '--database', db(), '--output', 'json']);
+  expect(await t.exit).toBe(0);
+  return JSON.parse(t.stdout()).secret;
+}
+async function startServer(): Promise<{ url: string; proc: CliProcess }> {
+  const proc = spawnCli(['server', '--port', '0', '--database', db()]);
+  servers.push(proc);
+  const line = await proc.waitForLine((l) => l.includes('faultline controller on'));
+  return { url: /on (http:\/\/[\d.:]+)/.exec(line)![1]!, proc };
+}
+const definition = (duration: string) => `apiVersion: faultline.dev/v1
+kind: Experiment
+metadata: { name: slow-redis, labels: { team: payments } }
+spec:
+  duration: ${duration}
+  targets:
+    redis: { toxiproxy: { api: "${proxy.url}", proxy: redis } }
+  faults:
+    - { name: slow, type: toxiproxy.latency, target: redis, with: { latency: 100ms } }
+`;
+async function toxics(): Promise<string[]> {
+  return ((await (await fetch(`${proxy.url}/proxies/redis/toxics`)).json()) as { name: string }[]).map((t) => t.name);
+}
+
+describe('controller as a real process', () => {
+  it('CI flow: 20 concurrent retries with one key -> one run; SSE streams the journal to the verdict; JUnit report', async () => {
+    const secret = await token('run');
+    const { url } = await startServer();
+    const headers = { authorization: `Bearer ${secret}`, 'content-type': 'application/json', 'idempotency-key': 'pipeline-7-job-3' };
+    const body = JSON.stringify({ definition: definition('1s') });
+    const answers = await Promise.all(Array.from({ length: 20 }, () => fetch(`${url}/v1/runs`, { method: 'POST', headers, body }).then(async (r) => ({ status: r.status, json: (await r.json()) as { run: { runId: string } } }))));
+    expect(answers.every((a) => a.status === 202)).toBe(true);
+    const ids = new Set(answers.map((a) => a.json.run.runId));
+    expect(ids.size).toBe(1);
+    const runId = [...ids][0]!;
+    const sse = await fetch(`${url}/v1/runs/${runId}/events`, { headers: { authorization: `Bearer ${secret}` } });
+    expect(sse.headers.get('content-type')).toMatch(/text\/event-stream/);
+    const text = await sse.text(); // the stream ends after the verdict
+    const events = text.split('\n\n').filter((b) => b.includes('data: ')).map((b) => JSON.parse(b.split('data: ')[1]!));
+    expect(events.map((e) => e.seq)).toEqual(events.map((_, i) => i + 1));
+    expect(events.at(-1)).toMatchObject({ type: 'verdict', outcome: 'completed' });
+    // resume from Last-Event-ID: only newer events
+    const resumed = await (await fetch(`${url}/v1/runs/${runId}/events`, { headers: { authorization: `Bearer ${secret}`, 'last-event-id': String(events.length - 2) } })).text();
+    expect(resumed.split('\n\n').filter((b) => b.includes('data: '))).toHaveLength(2);
+    const junit = await (await fetch(`${url}/v1/runs/${runId}/report?format=junit`, { headers: { authorization: `Bearer ${secret}` } })).text();
+    expect(junit).toMatch(/<testsuite[^>]*name="slow-redis"/);
+    expect(await toxics()).toEqual([]);
+  });
+
+  it('SIGKILL while a run holds a toxic: the restarted controller reverts it before serving and marks the run', async () => {
+    const secret = await token('run');
+    const first = await startServer();
+    const headers = { authorization: `Bearer ${secret}`, 'content-type': 'application/json' };
+    const { run } = (await (await fetch(`${first.url}/v1/runs`, { method: 'POST', headers, body: JSON.stringify({ definition: definition('10m') }) })).json()) as { run: { runId: string } };
+    for (;;) {
+      const r = (await (await fetch(`${first.url}/v1/runs/${run.runId}`, { headers })).json()) as { state: string };
+      if (r.state === 'holding') break;
+      await new Promise((res) => setTimeout(res, 20));
+    }
+    expect(await toxics()).toHaveLength(1);
+    first.proc.child.kill('SIGKILL');
+    await first.proc.exit;
+    expect(await toxics()).toHaveLength(1);
+    const second = await startServer();
+    expect(second.proc.stdout()).toMatch(new RegExp(`recovered run ${run.runId}`));
+    expect(await toxics()).toEqual([]);
+    const after = (await (await fetch(`${second.url}/v1/runs/${run.runId}`, { headers })).json()) as { state: string; reason: string };
+    expect(after).toMatchObject({ state: 'aborted', reason: expect.stringMatching(/stopped in state holding; recover reverted 1/) });
+  });
+
+  it('SIGTERM aborts and reverts active runs before the controller exits', async () => {
+    const secret = await token('run');
+    const { url, proc } = await startServer();
+    const headers = { authorization: `Bearer ${secret}`, 'content-type': 'application/json' };
+    await fetch(`${url}/v1/runs`, { method: 'POST', headers, body: JSON.stringify({ definition: definition('10m') }) });
+    while ((await toxics()).length === 0) await new Promise((res) => setTimeout(res, 20));
+    proc.child.kill('SIGTERM');
+    expect(await proc.exit).toBe(0);
+    expect(await toxics()).toEqual([]);
+  });
+});

@@ -1,0 +1,17 @@
+import { writeFileSync } from 'node:fs';
+import { chromium } from 'playwright-core';
+import { renderHtml } from './packages/report/src/index.js';
+import * as j from './packages/report/src/fixtures/journals.js';
+const which = process.argv[2] ?? 'aborted';
+const f = { aborted: j.abortedJournal, completed: j.completedJournal, deviated: j.deviatedJournal, pending: j.revertPendingJournal, hostile: j.hostileJournal }[which]!;
+writeFileSync(`/tmp/report-${which}.html`, renderHtml(f()));
+const b = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'] });
+const p = await b.newPage({ viewport: { width: 1280, height: 900 } });
+p.on('console', (m) => console.log('console', m.type(), m.text()));
+p.on('request', (r) => { if (!r.url().startsWith('file:')) console.log('request', r.url()); });
+await p.goto(`file:///tmp/report-${which}.html`);
+await p.screenshot({ path: `/tmp/shot-${which}.png`, fullPage: true });
+await p.screenshot({ path: `/tmp/shot-${which}-top.png` });
+let i = 0;
+for (const el of await p.locator('main section').all()) await el.screenshot({ path: `/tmp/shot-${which}-s${i++}.png` });
+await b.close();
