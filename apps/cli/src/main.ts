@@ -11,6 +11,7 @@ import { demoCommand } from './commands/demo.js';
 import { schemaCommand } from './commands/schema.js';
 import { serverCommand } from './commands/server.js';
 import { tokensCommand } from './commands/tokens.js';
+import { haltCommand, reportCommand, runsCommand, submitCommand } from './commands/remote.js';
 
 export const VERSION = '0.1.0';
 
@@ -106,6 +107,42 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
     .action(async (o) => { code = await tokensCommand(io, 'list', o); });
   tokens.command('revoke').argument('<tokenId>').description('revoke a token').addOption(database)
     .action(async (id: string, o) => { code = await tokensCommand(io, 'revoke', { ...o, id }); });
+
+  const server = () => new Option('--server <url>', 'controller URL (or FAULTLINE_SERVER)');
+  const tokenOpt = () => new Option('--token <token>', 'API token (or FAULTLINE_TOKEN)');
+  program.command('submit').argument('<file>', 'experiment file')
+    .description('start a run on a controller (idempotent per CI job); with --wait, stream it and exit with its verdict')
+    .addOption(server()).addOption(tokenOpt()).addOption(output)
+    .option('--wait', 'stream progress until the verdict; exit code = verdict')
+    .option('--timeout <duration>', 'with --wait: abort the run after this long', '15m')
+    .option('--junit <file>', 'with --wait: write the JUnit report')
+    .option('--report <file>', 'with --wait: write the HTML report')
+    .option('--idempotency-key <key>', 'override the key derived from the CI job')
+    .option('--label <key=value...>', 'labels for the run')
+    .action(async (file: string, o) => { code = await submitCommand(io, file, o); });
+
+  const runs = program.command('runs').description('runs on a controller');
+  runs.command('list').description('newest first').addOption(server()).addOption(tokenOpt()).addOption(output)
+    .option('--state <states>', 'comma-separated states').option('--experiment <name>').option('--label <k=v>')
+    .option('--limit <n>', 'page size', int('--limit'), 20)
+    .action(async (o) => { code = await runsCommand(io, 'list', o); });
+  runs.command('show').argument('<runId>').addOption(server()).addOption(tokenOpt()).addOption(output)
+    .action(async (runId: string, o) => { code = await runsCommand(io, 'show', { ...o, runId }); });
+  runs.command('abort').argument('<runId>').description('abort a run (it reverts, then ends aborted)').addOption(server()).addOption(tokenOpt()).addOption(output)
+    .option('--reason <text>')
+    .action(async (runId: string, o) => { code = await runsCommand(io, 'abort', { ...o, runId }); });
+
+  program.command('halt').description('global kill switch: abort every run (each reverts) and refuse new ones')
+    .addOption(server()).addOption(tokenOpt()).addOption(output).option('--reason <text>', 'why (shown to everyone refused)')
+    .action(async (o) => { code = await haltCommand(io, 'halt', o); });
+  program.command('resume').description('lift the global halt').addOption(server()).addOption(tokenOpt()).addOption(output)
+    .action(async (o) => { code = await haltCommand(io, 'resume', o); });
+
+  program.command('report').argument('<runId>').description('a run report from the local journal or a controller')
+    .addOption(new Option('--format <format>').choices(['json', 'junit', 'html']).default('html'))
+    .option('--out <file>', 'write to a file instead of stdout')
+    .addOption(server()).addOption(tokenOpt()).addOption(stateDir)
+    .action(async (runId: string, o) => { code = await reportCommand(io, runId, o); });
 
   program.command('schema')
     .description('print the JSON Schema of experiment files (for editors)')

@@ -1,1 +1,14 @@
-export {};
+export { probesPlugin } from './plugin.js';
+export type { ProbesPluginOptions } from './plugin.js';
+export { createHttpProbe, httpProbeParams } from './http/http-probe.js';
+export type { HttpProbeParams } from './http/http-probe.js';
+export { parseJsonPath, evaluateJsonPath, JSON_PATH_PATTERN } from './http/json-path.js';
+export type { JsonPathStep, JsonPathResult } from './http/json-path.js';
+export { createPrometheusProbe, prometheusProbeParams } from './prometheus/prometheus-probe.js';
+export type { PrometheusProbeParams } from './prometheus/prometheus-probe.js';
+export { reduceQueryResult, REDUCERS } from './prometheus/prometheus-result.js';
+export type { Reducer, ReducedValue } from './prometheus/prometheus-result.js';
+export { createTcpProbe, tcpProbeParams } from './tcp/tcp-probe.js';
+export type { TcpProbeParams } from './tcp/tcp-probe.js';
+export { isHostAllowed } from './shared/allow-hosts.js';
+export type { AllowHosts } from './shared/allow-hosts.js';

@@ -36,6 +36,13 @@ function view(item: Item, variant: StorefrontVariant, stale: { ageMs: number } |
 export async function startStorefront(opts: StorefrontOptions): Promise<RunningService> {
   const policy = storefrontVariants[opts.variant];
   if (!policy) throw new RangeError(`unknown storefront variant "${String(opts.variant)}"; use fragile or resilient`);
+  let upstream: URL;
+  try {
+    upstream = new URL(opts.inventoryUrl);
+  } catch {
+    throw new RangeError(`inventoryUrl "${opts.inventoryUrl}" is not a URL; use e.g. http://127.0.0.1:8081`);
+  }
+  if (upstream.protocol !== 'http:') throw new RangeError(`inventoryUrl must be http://, got ${upstream.protocol}`);
   const metrics = createServiceMetrics();
   const client = new InventoryClient(opts.inventoryUrl, policy, {
     onTimeout: () => metrics.upstreamTimeouts.inc({ service: 'storefront', upstream: 'inventory' }),

@@ -1,0 +1,6 @@
+import { silentLogger, type CallContext } from '@faultline/core';
+
+/** A CallContext for tests: a generous timeout and a signal the test may abort. */
+export function testContext(opts: { timeoutMs?: number; signal?: AbortSignal } = {}): CallContext {
+  return { signal: opts.signal ?? new AbortController().signal, log: silentLogger, timeoutMs: opts.timeoutMs ?? 5_000 };
+}
