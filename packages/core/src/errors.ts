@@ -12,6 +12,7 @@ export const errorCatalog = {
   FL_REVERT_PENDING: { http: 500, exit: 4, meaning: 'Some faults could not be reverted yet; they are retried.' },
   FL_UNAUTHORIZED: { http: 401, exit: 3, meaning: 'No valid token was given.' },
   FL_FORBIDDEN: { http: 403, exit: 3, meaning: 'The token lacks the scope this call needs.' },
+  FL_STORE_UNAVAILABLE: { http: 503, exit: 3, meaning: 'The database (SQLite file or PostgreSQL) failed or could not be reached.' },
   FL_INTERNAL: { http: 500, exit: 3, meaning: 'A bug in Faultline; please report it.' },
 } as const;
 

@@ -23,9 +23,13 @@ export const errorHandlerPlugin = fp(async (app) => {
     }
     if (err instanceof FaultlineError) {
       const status = errorCatalog[err.code].http;
-      if (status >= 500 && err.code === 'FL_INTERNAL') {
+      if (err.code === 'FL_INTERNAL' || err.code === 'FL_STORE_UNAVAILABLE') {
+        // Database and internal messages can carry SQL, paths or hosts: logged, never echoed.
         request.log.error({ err }, 'internal error');
-        return send(500, { code: 'FL_INTERNAL', message: `internal error (request ${request.id}); the controller log has the details` });
+        const message = err.code === 'FL_STORE_UNAVAILABLE'
+          ? `the controller's database is unavailable (request ${request.id}); retry shortly — operators: see the controller log`
+          : `internal error (request ${request.id}); the controller log has the details`;
+        return send(status, { code: err.code, message });
       }
       return send(status, {
         code: err.code, message: err.message, ...(err.hint ? { hint: err.hint } : {}),
