@@ -1,0 +1,193 @@
+/**
+ * Embedded proxy benchmark: throughput, small round-trip latency and connection rate, each
+ * direct vs through the proxy (no toxics), printed side by side. The proxy runs in a child
+ * process (as a real deployment would); bounded to well under 60 s.
+ *
+ *   npx tsc -b packages/proxy && npx tsx bench/proxy/run.ts
+ */
+import { fork, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
+import { connect, createServer, type AddressInfo, type Server, type Socket } from 'node:net';
+import { fileURLToPath } from 'node:url';
+
+const THROUGHPUT_BYTES = 256 * 1024 * 1024; // 256 MiB per run
+const ROUND_TRIPS = 3_000;
+const CONNECT_SECONDS = 2;
+const CONNECT_CONCURRENCY = 32;
+
+if (process.argv[2] === '--serve-proxy') {
+  const { startProxyServer } = await import('@faultline/proxy');
+  const server = await startProxyServer({ port: 0 });
+  process.send?.({ url: server.url });
+  process.on('disconnect', () => void server.close().then(() => process.exit(0)));
+} else {
+  await main();
+}
+
+async function main(): Promise<void> {
+  const deadline = setTimeout(() => {
+    console.error('benchmark exceeded 55 s; aborting');
+    process.exit(1);
+  }, 55_000);
+  const child = fork(fileURLToPath(import.meta.url), ['--serve-proxy'], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  try {
+    const [{ url }] = (await once(child, 'message')) as [{ url: string }];
+    const sink = await listen((s) => s.resume());
+    const source = await listen((s) => {
+      s.on('error', () => undefined);
+      writeForever(s);
+    });
+    const echo = await listen((s) => s.pipe(s));
+    const accept = await listen((s) => s.end());
+    const proxied = async (name: string, upstream: Server): Promise<number> => {
+      const res = await fetch(`${url}/proxies`, {
+        method: 'POST',
+        body: JSON.stringify({ name, listen: '127.0.0.1:0', upstream: `127.0.0.1:${port(upstream)}` }),
+        signal: AbortSignal.timeout(5_000),
+      });
+      const json = (await res.json()) as { listen: string };
+      return Number(json.listen.split(':')[1]);
+    };
+    const rows: [string, number, number, string][] = [];
+
+    const upDirect = await uploadMBps(port(sink));
+    const upProxied = await uploadMBps(await proxied('sink', sink));
+    rows.push(['throughput client->server (MB/s)', upDirect, upProxied, 'higher is better']);
+    const downDirect = await downloadMBps(port(source));
+    const downProxied = await downloadMBps(await proxied('source', source));
+    rows.push(['throughput server->client (MB/s)', downDirect, downProxied, 'higher is better']);
+
+    const latDirect = await roundTrips(port(echo));
+    const latProxied = await roundTrips(await proxied('echo', echo));
+    rows.push(['round trip p50 (µs), 64 B', latDirect.p50, latProxied.p50, `added ${(latProxied.p50 - latDirect.p50).toFixed(0)} µs`]);
+    rows.push(['round trip p99 (µs), 64 B', latDirect.p99, latProxied.p99, `added ${(latProxied.p99 - latDirect.p99).toFixed(0)} µs`]);
+
+    const cpsDirect = await connectionsPerSecond(port(accept));
+    const cpsProxied = await connectionsPerSecond(await proxied('accept', accept));
+    rows.push(['connections per second', cpsDirect, cpsProxied, 'connect + close']);
+
+    print(rows);
+    for (const s of [sink, source, echo, accept]) s.close();
+  } finally {
+    clearTimeout(deadline);
+    stop(child);
+  }
+}
+
+function stop(child: ChildProcess): void {
+  if (child.connected) child.disconnect();
+  setTimeout(() => child.kill('SIGKILL'), 2_000).unref();
+}
+
+async function listen(onSocket: (s: Socket) => void): Promise<Server> {
+  const server = createServer({ noDelay: true }, (s) => {
+    s.on('error', () => undefined);
+    onSocket(s);
+  });
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  return server;
+}
+
+function port(server: Server): number {
+  return (server.address() as AddressInfo).port;
+}
+
+async function open(p: number): Promise<Socket> {
+  const s = connect({ port: p, host: '127.0.0.1', noDelay: true });
+  await once(s, 'connect');
+  return s;
+}
+
+function writeForever(s: Socket): void {
+  const chunk = Buffer.alloc(256 * 1024, 7);
+  const pump = (): void => {
+    while (!s.destroyed && s.write(chunk));
+  };
+  s.on('drain', pump);
+  pump();
+}
+
+async function uploadMBps(p: number): Promise<number> {
+  const s = await open(p);
+  const chunk = Buffer.alloc(256 * 1024, 1);
+  const start = performance.now();
+  let sent = 0;
+  while (sent < THROUGHPUT_BYTES) {
+    sent += chunk.length;
+    if (!s.write(chunk)) await once(s, 'drain');
+  }
+  s.end();
+  await once(s, 'close');
+  return sent / 1e6 / ((performance.now() - start) / 1000);
+}
+
+async function downloadMBps(p: number): Promise<number> {
+  const s = await open(p);
+  const start = performance.now();
+  let got = 0;
+  await new Promise<void>((resolve) => {
+    s.on('data', (c: Buffer) => {
+      got += c.length;
+      if (got >= THROUGHPUT_BYTES) {
+        s.destroy();
+        resolve();
+      }
+    });
+  });
+  return got / 1e6 / ((performance.now() - start) / 1000);
+}
+
+async function roundTrips(p: number): Promise<{ p50: number; p99: number }> {
+  const s = await open(p);
+  const msg = Buffer.alloc(64, 5);
+  const samples: number[] = [];
+  for (let i = 0; i < ROUND_TRIPS; i++) {
+    const start = performance.now();
+    const done = new Promise<void>((resolve) => {
+      let got = 0;
+      const onData = (c: Buffer): void => {
+        got += c.length;
+        if (got >= msg.length) {
+          s.off('data', onData);
+          resolve();
+        }
+      };
+      s.on('data', onData);
+    });
+    s.write(msg);
+    await done;
+    samples.push((performance.now() - start) * 1000);
+  }
+  s.destroy();
+  samples.sort((a, b) => a - b);
+  return { p50: samples[Math.floor(samples.length * 0.5)] ?? 0, p99: samples[Math.floor(samples.length * 0.99)] ?? 0 };
+}
+
+async function connectionsPerSecond(p: number): Promise<number> {
+  const end = performance.now() + CONNECT_SECONDS * 1000;
+  let count = 0;
+  const worker = async (): Promise<void> => {
+    while (performance.now() < end) {
+      const s = await open(p);
+      s.resume();
+      s.end();
+      await once(s, 'close');
+      count++;
+    }
+  };
+  const start = performance.now();
+  await Promise.all(Array.from({ length: CONNECT_CONCURRENCY }, worker));
+  return count / ((performance.now() - start) / 1000);
+}
+
+function print(rows: [string, number, number, string][]): void {
+  const fmt = (n: number): string => (n >= 100 ? n.toFixed(0) : n.toFixed(1));
+  const header = ['metric', 'direct', 'proxied', 'proxied/direct', 'note'];
+  const body = rows.map(([name, d, p, note]) => [name, fmt(d), fmt(p), (p / d).toFixed(2), note]);
+  const widths = header.map((h, i) => Math.max(h.length, ...body.map((r) => (r[i] ?? '').length)));
+  const line = (r: string[]): string => r.map((c, i) => (i === 0 || i === 4 ? c.padEnd(widths[i] ?? 0) : c.padStart(widths[i] ?? 0))).join('  ');
+  console.log(line(header));
+  console.log(widths.map((w) => '-'.repeat(w)).join('  '));
+  for (const r of body) console.log(line(r));
+}
