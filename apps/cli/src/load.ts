@@ -5,8 +5,9 @@ import { parseExperiment } from '@faultline/spec';
 import { buildRegistry, kindsMentioned } from './registry.js';
 
 /**
- * `${VAR}` and `${VAR:-default}` in experiment files are replaced from the environment, so one file
- * serves laptops and CI. A reference to an unset variable without a default is an error with its line.
+ * Text-level `${VAR}` / `${VAR:-default}` expansion for `faultline submit`: the controller parses the
+ * text without the submitter's environment, so the CI job's variables are filled in before sending.
+ * (Local runs let the parser expand values instead: same syntax, typed results.)
  */
 export function substituteEnv(text: string, env: NodeJS.ProcessEnv, file: string): string {
   const issues: { path: string; message: string; line: number; column: number; file: string }[] = [];
@@ -40,12 +41,13 @@ export async function loadExperiment(file: string, opts: { cwd: string; env: Nod
     const code = (err as NodeJS.ErrnoException).code;
     throw new UsageError(code === 'ENOENT' ? `experiment file not found: ${file}` : `cannot read ${file}: ${(err as Error).message}`);
   }
-  const text = substituteEnv(raw, opts.env, file);
+  const text = raw;
   const registry = opts.registry ?? (await buildRegistry({
     kinds: kindsMentioned(text),
     ...(opts.kubeconfig ? { kubeconfig: opts.kubeconfig } : {}),
     ...(opts.context ? { context: opts.context } : {}),
   }));
-  const experiment = parseExperiment(text, { file, registry });
+  // ${VAR} / ${VAR:-default} are expanded by the parser, value by value, with exact line numbers.
+  const experiment = parseExperiment(text, { file, registry, env: opts.env });
   return { file, text, experiment, registry };
 }
