@@ -40,7 +40,8 @@ export async function withTimeout<T>(
           ctl.abort(timeoutErr);
           reject(timeoutErr);
         }, timeoutMs);
-        ctl.signal.addEventListener('abort', () => reject(ctl.signal.reason), { once: true });
+        if (ctl.signal.aborted) reject(ctl.signal.reason); // parent was aborted before we started
+        else ctl.signal.addEventListener('abort', () => reject(ctl.signal.reason), { once: true });
       }),
     ]);
   } finally {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
+  withTimeout, TimeoutError,
   assertTransition, canTransition, checkExpectation, IllegalTransitionError, parseDuration, runStates, selectTargets,
   seededRandom, transitions, artefactName, parseArtefactName, newRunId, formatDuration, parseRate, parseSize,
 } from './index.js';
@@ -60,5 +61,16 @@ describe('expectations', () => {
     expect(checkExpectation({ value: null, status: 503, latencyMs: 5 }, { status: 200 }).reason).toBe('status 503, expected 200');
     expect(checkExpectation({ value: 'ok', status: 200, latencyMs: 12 }, { status: [200, 204], latencyBelowMs: 100, matches: '^ok$' }).ok).toBe(true);
     expect(checkExpectation({ value: 'abc' }, { below: 1 }).reason).toMatch(/expected a number/);
+  });
+});
+
+describe('withTimeout', () => {
+  it('rejects at once when the parent signal was already aborted, even if fn ignores its signal', async () => {
+    const parent = new AbortController();
+    parent.abort(new Error('stop'));
+    await expect(withTimeout('x', 10_000, () => new Promise((r) => setTimeout(r, 50, 'late')), parent.signal)).rejects.toThrow('stop');
+  });
+  it('rejects with a TimeoutError naming the call', async () => {
+    await expect(withTimeout('GET /slow', 10, () => new Promise(() => undefined))).rejects.toBeInstanceOf(TimeoutError);
   });
 });
