@@ -18,6 +18,7 @@ import {
   createCronTicker, createManualClock, createManualTicker, createMemoryLeaseStore, createMemoryRunLedger,
   createMemoryScheduleSource, createScheduler, parseSchedule, parseScheduleObject, type Clock, type FireRecord, type Schedule,
 } from '@faultline/scheduler';
+import { table } from '../lib.js';
 
 const N = Number(process.env.BENCH_SCHEDULES ?? 10_000);
 const LEASE = 'faultline-scheduler';
@@ -166,9 +167,6 @@ async function steady(): Promise<void> {
 
 await herd();
 await steady();
-const width = Math.max(...rows.map(([k]) => k.length));
 console.log(`\nFaultline scheduler benchmark (${N.toLocaleString('en')} schedules, node ${process.version})\n`);
-console.log(`${'metric'.padEnd(width)}  value`);
-console.log(`${'-'.repeat(width)}  ${'-'.repeat(40)}`);
-for (const [k, v] of rows) console.log(`${k.padEnd(width)}  ${v}`);
+console.log(table(['metric', 'value'], rows));
 process.exit(0);

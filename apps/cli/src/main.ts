@@ -12,6 +12,7 @@ import { schemaCommand } from './commands/schema.js';
 import { serverCommand } from './commands/server.js';
 import { tokensCommand } from './commands/tokens.js';
 import { haltCommand, reportCommand, runsCommand, submitCommand } from './commands/remote.js';
+import { schedulesCommand } from './commands/schedules.js';
 
 export const VERSION = '0.1.0';
 
@@ -143,6 +144,28 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
     .option('--out <file>', 'write to a file instead of stdout')
     .addOption(server()).addOption(tokenOpt()).addOption(stateDir)
     .action(async (runId: string, o) => { code = await reportCommand(io, runId, o); });
+
+  const schedules = program.command('schedules').description('scheduled experiments (business hours, calendars, time zones)');
+  for (const [name, desc, arg] of [
+    ['list', 'all schedules with their last decision', undefined],
+    ['create', 'create from a `kind: Schedule` file', '<file>'],
+    ['show', 'one schedule', '<name>'],
+    ['preview', 'next fire times and why other slots are skipped (a local file works offline)', '<name|file>'],
+    ['pause', 'pause (slots missed while paused never fire later)', '<name>'],
+    ['resume', 'resume', '<name>'],
+    ['delete', 'delete (history is kept)', '<name>'],
+    ['history', 'fire decisions, newest first', '<name>'],
+  ] as const) {
+    const cmd = schedules.command(name).description(desc).addOption(server()).addOption(tokenOpt()).addOption(output);
+    if (arg) cmd.argument(arg);
+    if (name === 'preview') cmd.option('--from <date>', 'start (default now)').option('--to <date>', 'end (default from + 14 days)');
+    if (name === 'preview' || name === 'history') cmd.option('--limit <n>', 'how many', int('--limit'));
+    cmd.action(async (...args: unknown[]) => {
+      const target = arg ? (args[0] as string) : undefined;
+      const o = args[arg ? 1 : 0] as Record<string, unknown>;
+      code = await schedulesCommand(io, name, { ...o, ...(target ? { target } : {}) });
+    });
+  }
 
   program.command('schema')
     .description('print the JSON Schema of experiment files (for editors)')

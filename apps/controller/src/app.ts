@@ -10,11 +10,11 @@ import { errorHandlerPlugin } from './plugins/error-handler.js';
 import { runsRoutes } from './routes/runs.js';
 import { experimentsRoutes } from './routes/experiments.js';
 import { adminRoutes, healthRoutes } from './routes/admin.js';
-// schedules wired below once the scheduler lands
+import { schedulesRoutes } from './routes/schedules.js';
 import type { RunHost } from './run-host.js';
 import type { ControllerMetrics } from './metrics.js';
 import { experimentParser } from './experiment-parser.js';
-type ScheduleService = never;
+import type { ScheduleService } from './schedule-service.js';
 
 export interface AppDeps {
   store: Store;
@@ -64,6 +64,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(runsRoutes, { store: deps.store, runHost: deps.runHost, parse, ...(deps.ssePollMs ? { ssePollMs: deps.ssePollMs } : {}) });
   await app.register(experimentsRoutes, { store: deps.store, parse });
   await app.register(adminRoutes, { store: deps.store, runHost: deps.runHost });
+  if (deps.schedules) await app.register(schedulesRoutes, { service: deps.schedules });
 
   return app;
 }

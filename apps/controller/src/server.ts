@@ -6,6 +6,8 @@ import { openStore, type Store } from '@faultline/store';
 import { buildApp } from './app.js';
 import { ControllerMetrics } from './metrics.js';
 import { RunHost } from './run-host.js';
+import { ScheduleService } from './schedule-service.js';
+import { experimentParser } from './experiment-parser.js';
 
 export interface ControllerOptions {
   host?: string;
@@ -22,6 +24,8 @@ export interface ControllerOptions {
   logRequests?: boolean;
   revertRetryMs?: number;
   haltPollMs?: number;
+  /** Run the scheduler in this replica (default true). Only the lease holder fires. */
+  scheduler?: boolean;
   ssePollMs?: number;
 }
 
@@ -48,8 +52,9 @@ export async function startController(opts: ControllerOptions = {}): Promise<Con
   const metrics = new ControllerMetrics();
   const runHost = new RunHost({ store, registry, log, metrics, ...(opts.revertRetryMs ? { revertRetryMs: opts.revertRetryMs } : {}) });
   let ready = false;
+  const schedules = new ScheduleService({ store, runHost, parse: experimentParser(registry), log });
   const app = await buildApp({
-    store, registry, runHost, metrics, ready: () => ready,
+    store, registry, runHost, metrics, schedules, ready: () => ready,
     logger: opts.logRequests ?? false,
     ...(opts.authRequired !== undefined ? { authRequired: opts.authRequired } : {}),
     ...(opts.rateLimitPerMinute !== undefined ? { rateLimitPerMinute: opts.rateLimitPerMinute } : {}),
@@ -69,6 +74,7 @@ export async function startController(opts: ControllerOptions = {}): Promise<Con
   haltWatch.unref();
 
   const url = await app.listen({ host: opts.host ?? '127.0.0.1', port: opts.port ?? 8080 });
+  if (opts.scheduler !== false) schedules.start();
   ready = true;
   let closing: Promise<void> | undefined;
   return {
@@ -77,6 +83,7 @@ export async function startController(opts: ControllerOptions = {}): Promise<Con
       closing ??= (async () => {
         ready = false;
         clearInterval(haltWatch);
+        await schedules.stop();
         await runHost.close(reason);
         await app.close();
         await store.close();

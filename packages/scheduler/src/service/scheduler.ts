@@ -1,0 +1,395 @@
+import { silentLogger, UsageError, withTimeout, type Lease, type LeaseStore, type Logger } from '@faultline/core';
+import type { Calendar } from '../calendar/calendar.js';
+import { loadCalendars } from '../calendar/load-calendars.js';
+import { scanCandidates } from '../decide/candidates.js';
+import { decideFire } from '../decide/decide-fire.js';
+import { resolveDueSlot } from '../decide/due-slot.js';
+import { systemClock, type Clock } from './clock.js';
+import { slotIdempotencyKey, type FireRecord, type ScheduleSource, type StartRun, type StoredSchedule } from './schedule-source.js';
+import { createCronTicker, type Ticker } from './ticker.js';
+
+export interface SchedulerOptions {
+  readonly store: ScheduleSource;
+  readonly leases: LeaseStore;
+  /** Unique per replica (hostname + pid); the lease holder. */
+  readonly holderId: string;
+  readonly startRun: StartRun;
+  isHalted(): Promise<boolean>;
+  activeRunOf(scheduleId: string): Promise<string | undefined>;
+  readonly clock?: Clock;
+  /** Default: node-cron every 2 s. */
+  readonly ticker?: Ticker;
+  /** Default `faultline-scheduler`. */
+  readonly leaseName?: string;
+  /** Default 10 s: a dead leader is replaced within TTL + one tick. */
+  readonly leaseTtlMs?: number;
+  /** How often the schedule list is re-read (and on leadership change, and after refresh()). Default 15 s. */
+  readonly refreshIntervalMs?: number;
+  /** Timeout for each store / lease / run call. Default 5 s. */
+  readonly callTimeoutMs?: number;
+  /** Due schedules decided in parallel per tick. Default 16. */
+  readonly fireConcurrency?: number;
+  /** Default: loadCalendars with the stored schedule's baseDir. */
+  readonly loadCalendars?: (stored: StoredSchedule) => Promise<Calendar[]>;
+  /** Observer for every decision (metrics, SSE). Must not throw. */
+  readonly onDecision?: (record: FireRecord) => void;
+  readonly log?: Logger;
+}
+
+export interface SchedulerStatus {
+  readonly leader: boolean;
+  readonly fencingToken?: number;
+  readonly schedules: number;
+  /** Per schedule, the next planned fire (undefined: none within the scan horizon, or paused). */
+  readonly next: ReadonlyArray<{ readonly scheduleId: string; readonly nextFireAt?: Date }>;
+}
+
+/** Fires stored schedules while it holds the leader lease. */
+export interface Scheduler {
+  /** Starts ticking. Idempotent. */
+  start(): void;
+  /**
+   * Stops ticking and waits for the current tick. `release: false` keeps the lease until it expires
+   * (what a crash looks like to the other replicas; used in tests).
+   */
+  stop(options?: { release?: boolean }): Promise<void>;
+  /** One pass now: renew/acquire the lease, refresh if due, decide every due slot. Coalesces with a running pass. */
+  tick(): Promise<void>;
+  /** Re-read schedules on the next tick (call after schedule CRUD). */
+  refresh(): void;
+  status(): SchedulerStatus;
+}
+
+interface Entry {
+  stored: StoredSchedule;
+  fingerprint: string;
+  calendars: readonly Calendar[];
+  /** Every slot up to here is handled. */
+  cursorMs: number;
+  /** Nothing to do before this instant (the next planned fire, or a re-check time). */
+  nextCheckMs: number;
+  nextFireMs: number | undefined;
+  loadError?: string;
+}
+
+const SCAN_HORIZON_MS = 400 * 86_400_000;
+const MAX_SCAN_CANDIDATES = 200_000;
+const FIRED_KEYS_MAX = 100_000;
+
+/**
+ * Creates the scheduler. Per tick: acquire or renew the lease (a new fencing token reloads every
+ * schedule), then for each schedule with a due slot decide once: the newest due slot only (backlog
+ * after downtime is never fired more than once; later than startingDeadline is skipped), decideFire
+ * just before starting, a fresh `leases.isCurrent` check, then startRun with the fencing token and a
+ * per-slot idempotency key. Every decision is recorded with the slot time, which is the persisted cursor.
+ */
+export function createScheduler(options: SchedulerOptions): Scheduler {
+  if (!options.holderId) throw new UsageError('createScheduler needs a holderId unique per replica (e.g. hostname:pid)');
+  const leaseTtlMs = options.leaseTtlMs ?? 10_000;
+  if (!Number.isInteger(leaseTtlMs) || leaseTtlMs < 1000) throw new UsageError(`leaseTtlMs ${leaseTtlMs} must be an integer of at least 1000`);
+  const clock = options.clock ?? systemClock;
+  const log = options.log ?? silentLogger;
+  const leaseName = options.leaseName ?? 'faultline-scheduler';
+  const refreshIntervalMs = options.refreshIntervalMs ?? 15_000;
+  const timeoutMs = options.callTimeoutMs ?? 5000;
+  const fireConcurrency = Math.max(1, options.fireConcurrency ?? 16);
+  const ticker = options.ticker ?? createCronTicker();
+  // The default loader reads each distinct calendar list once per refresh, however many schedules share it.
+  let calendarMemo = new Map<string, Promise<Calendar[]>>();
+  const calendarLoader = options.loadCalendars ?? ((s: StoredSchedule) => {
+    const key = `${s.baseDir ?? ''}\u0000${JSON.stringify(s.schedule.spec.calendars)}`;
+    let hit = calendarMemo.get(key);
+    if (!hit) {
+      hit = loadCalendars(s.schedule, s.baseDir ? { baseDir: s.baseDir, timeoutMs } : { timeoutMs });
+      calendarMemo.set(key, hit);
+    }
+    return hit;
+  });
+  const holderId = options.holderId;
+
+  let leader: Lease | undefined;
+  let entries = new Map<string, Entry>();
+  let lastRefreshMs = -Infinity;
+  let refreshRequested = true;
+  let running: Promise<void> | undefined;
+  let again = false;
+  let started = false;
+  const firedKeys = new Set<string>();
+
+  const call = <T>(what: string, fn: () => Promise<T>) => withTimeout(what, timeoutMs, () => fn());
+
+  async function refresh(nowMs: number): Promise<void> {
+    const list = await call('listing schedules', () => options.store.list());
+    calendarMemo = new Map();
+    const next = new Map<string, Entry>();
+    for (const stored of list) {
+      const prev = entries.get(stored.scheduleId);
+      const fingerprint = prev && prev.stored.schedule === stored.schedule ? prev.fingerprint : JSON.stringify(stored.schedule);
+      let calendars: readonly Calendar[] = [];
+      let loadError: string | undefined;
+      if (stored.schedule.spec.calendars.length > 0) {
+        try {
+          calendars = await calendarLoader(stored);
+        } catch (err) {
+          // Without its calendars a schedule could fire on a holiday: it does not fire at all.
+          loadError = (err as Error).message;
+          log.error({ scheduleId: stored.scheduleId, err: loadError }, 'cannot load calendars; schedule will not fire until they load');
+        }
+      }
+      const persisted = Math.max(stored.createdAt.getTime(), stored.lastSlotAt?.getTime() ?? -Infinity);
+      const cursorMs = Math.max(persisted, prev?.cursorMs ?? -Infinity);
+      const unchanged = prev && prev.fingerprint === fingerprint && prev.cursorMs === cursorMs && !loadError && sameCalendars(prev.calendars, calendars);
+      const entry: Entry = unchanged
+        ? { ...prev, stored }
+        : { stored, fingerprint, calendars, cursorMs, nextCheckMs: 0, nextFireMs: undefined, ...(loadError ? { loadError } : {}) };
+      if (!unchanged) plan(entry, nowMs);
+      next.set(stored.scheduleId, entry);
+    }
+    entries = next;
+    lastRefreshMs = nowMs;
+    refreshRequested = false;
+  }
+
+  /** Finds the next planned fire after the cursor. */
+  function plan(entry: Entry, nowMs: number): void {
+    if (entry.loadError) {
+      entry.nextFireMs = undefined;
+      entry.nextCheckMs = Infinity;
+      return;
+    }
+    if (entry.stored.schedule.spec.paused) {
+      entry.nextFireMs = undefined;
+      entry.nextCheckMs = nowMs; // advances the cursor while paused: unpausing never fires old slots
+      return;
+    }
+    const from = entry.cursorMs + 1;
+    const until = Math.max(from, nowMs) + SCAN_HORIZON_MS;
+    let seen = 0;
+    entry.nextFireMs = undefined;
+    entry.nextCheckMs = until;
+    for (const c of scanCandidates(entry.stored.schedule, from, until, entry.calendars)) {
+      if (c.decision === 'fire') {
+        entry.nextFireMs = c.at.getTime();
+        entry.nextCheckMs = entry.nextFireMs;
+        return;
+      }
+      if (++seen >= MAX_SCAN_CANDIDATES) {
+        entry.nextCheckMs = c.at.getTime();
+        return;
+      }
+    }
+  }
+
+  async function record(entry: Entry, rec: FireRecord): Promise<void> {
+    try {
+      options.onDecision?.(rec);
+    } catch (err) {
+      log.warn({ scheduleId: rec.scheduleId, err: (err as Error).message }, 'onDecision observer threw');
+    }
+    try {
+      await call(`recording the fire of schedule ${rec.scheduleId}`, () => options.store.recordFire(rec));
+    } catch (err) {
+      // The run (if any) is started; a new leader re-deciding this slot is stopped by the idempotency key.
+      log.error({ scheduleId: rec.scheduleId, slot: rec.slot.toISOString(), err: (err as Error).message }, 'cannot record schedule decision');
+    }
+    entry.cursorMs = Math.max(entry.cursorMs, rec.slot.getTime());
+  }
+
+  /** Returns false when leadership was lost (stop processing this tick). */
+  async function processEntry(entry: Entry, lease: Lease): Promise<boolean> {
+    const now = clock.now();
+    const { stored } = entry;
+    const { schedule } = stored;
+    const scheduleId = stored.scheduleId;
+    if (schedule.spec.paused) {
+      entry.cursorMs = Math.max(entry.cursorMs, now.getTime());
+      entry.nextCheckMs = now.getTime() + refreshIntervalMs;
+      return true;
+    }
+    const due = resolveDueSlot(schedule, { after: new Date(entry.cursorMs), now, calendars: entry.calendars });
+    if (!due) {
+      entry.cursorMs = Math.max(entry.cursorMs, now.getTime());
+      plan(entry, now.getTime());
+      return true;
+    }
+    const slot = due.candidate.at;
+    const base = { scheduleId, slot, fencingToken: lease.fencingToken, holderId, missedSlots: due.missed } as const;
+    if (due.decision === 'skip') {
+      await record(entry, { ...base, decidedAt: now, decision: 'skipped', reason: 'missed-deadline', detail: `${due.lateMs}ms late` });
+      log.warn({ scheduleId, slot: slot.toISOString(), lateMs: due.lateMs, missed: due.missed }, 'missed schedule slot skipped: past startingDeadline');
+      plan(entry, now.getTime());
+      return true;
+    }
+    let decision;
+    try {
+      decision = await decideFire(schedule, now, {
+        isHalted: options.isHalted,
+        activeRunOf: options.activeRunOf,
+        calendars: entry.calendars,
+        slot,
+        scheduleId,
+        timeoutMs,
+      });
+    } catch (err) {
+      // Not knowing whether we are halted is not a reason to fire: retry on the next tick.
+      log.warn({ scheduleId, slot: slot.toISOString(), err: (err as Error).message }, 'fire check failed; retrying next tick');
+      return true;
+    }
+    if (decision.decision === 'skip') {
+      await record(entry, { ...base, decidedAt: now, decision: 'skipped', reason: decision.reason, ...(decision.detail ? { detail: decision.detail } : {}) });
+      log.info({ scheduleId, slot: slot.toISOString(), reason: decision.reason }, 'schedule slot skipped');
+      plan(entry, now.getTime());
+      return true;
+    }
+    const key = slotIdempotencyKey(scheduleId, slot);
+    if (firedKeys.has(key)) {
+      entry.cursorMs = Math.max(entry.cursorMs, slot.getTime());
+      plan(entry, now.getTime());
+      return true;
+    }
+    if (!(await stillLeader(lease))) return false;
+    let result;
+    try {
+      result = await call(`starting a run for schedule ${scheduleId}`, () =>
+        options.startRun(stored, { fencingToken: lease.fencingToken, slot, idempotencyKey: key }),
+      );
+    } catch (err) {
+      if (!(await stillLeader(lease))) {
+        log.warn({ scheduleId, slot: slot.toISOString(), fencingToken: lease.fencingToken, err: (err as Error).message }, 'fencing token rejected: another scheduler leads now');
+        return false;
+      }
+      await record(entry, { ...base, decidedAt: now, decision: 'skipped', reason: 'start-failed', detail: (err as Error).message });
+      log.error({ scheduleId, slot: slot.toISOString(), err: (err as Error).message }, 'scheduled run could not start');
+      plan(entry, now.getTime());
+      return true;
+    }
+    firedKeys.add(key);
+    if (firedKeys.size > FIRED_KEYS_MAX) firedKeys.delete(firedKeys.values().next().value as string);
+    await record(entry, {
+      ...base,
+      decidedAt: now,
+      decision: 'started',
+      runId: result.runId,
+      ...(result.duplicate ? { duplicate: true } : {}),
+    });
+    log.info({ scheduleId, slot: slot.toISOString(), runId: result.runId, fencingToken: lease.fencingToken, duplicate: result.duplicate ?? false }, 'schedule fired');
+    plan(entry, now.getTime());
+    return true;
+  }
+
+  async function stillLeader(lease: Lease): Promise<boolean> {
+    try {
+      return await call('checking the scheduler lease', () => options.leases.isCurrent(leaseName, lease.fencingToken));
+    } catch (err) {
+      log.warn({ fencingToken: lease.fencingToken, err: (err as Error).message }, 'cannot check the scheduler lease; not firing');
+      return false;
+    }
+  }
+
+  async function pass(): Promise<void> {
+    const startMs = clock.now().getTime();
+    let lease: Lease | undefined;
+    try {
+      lease = await call('acquiring the scheduler lease', () => options.leases.tryAcquire(leaseName, holderId, leaseTtlMs));
+    } catch (err) {
+      log.warn({ holderId, err: (err as Error).message }, 'cannot reach the lease store; not firing this tick');
+    }
+    if (!lease) {
+      if (leader) log.info({ holderId, fencingToken: leader.fencingToken }, 'scheduler lease lost');
+      leader = undefined;
+      return;
+    }
+    if (leader?.fencingToken !== lease.fencingToken) {
+      log.info({ holderId, fencingToken: lease.fencingToken }, 'scheduler lease acquired; this replica fires schedules');
+      refreshRequested = true;
+    }
+    leader = lease;
+    if (refreshRequested || startMs - lastRefreshMs >= refreshIntervalMs) {
+      try {
+        await refresh(startMs);
+      } catch (err) {
+        log.error({ err: (err as Error).message }, 'cannot list schedules; keeping the previous list');
+        if (entries.size === 0) return;
+      }
+    }
+    const nowMs = clock.now().getTime();
+    const due: Entry[] = [];
+    for (const e of entries.values()) if (e.nextCheckMs <= nowMs) due.push(e);
+    due.sort((a, b) => a.nextCheckMs - b.nextCheckMs);
+    // Several decisions in flight: with a real store each start is a round trip, and a shared slot
+    // (every schedule at 10:00) must not queue 10,000 round trips behind each other.
+    let next = 0;
+    let lost = false;
+    const worker = async () => {
+      while (!lost && next < due.length) {
+        const entry = due[next++] as Entry;
+        if (!(await processEntry(entry, lease))) lost = true;
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(fireConcurrency, due.length) }, worker));
+    if (lost) leader = undefined;
+  }
+
+  async function tick(): Promise<void> {
+    if (running) {
+      again = true;
+      return running;
+    }
+    running = (async () => {
+      try {
+        do {
+          again = false;
+          await pass();
+        } while (again);
+      } finally {
+        running = undefined;
+      }
+    })();
+    return running;
+  }
+
+  return {
+    start() {
+      if (started) return;
+      started = true;
+      ticker.start(() =>
+        tick().catch((err: unknown) => {
+          log.error({ err: (err as Error).message }, 'scheduler tick failed');
+        }),
+      );
+    },
+    async stop(opts = {}) {
+      started = false;
+      ticker.stop();
+      await running?.catch(() => undefined);
+      if ((opts.release ?? true) && leader) {
+        try {
+          await call('releasing the scheduler lease', () => options.leases.release(leaseName, holderId));
+        } catch (err) {
+          log.warn({ holderId, err: (err as Error).message }, 'cannot release the scheduler lease; it expires by itself');
+        }
+      }
+      leader = undefined;
+    },
+    tick,
+    refresh() {
+      refreshRequested = true;
+    },
+    status() {
+      return {
+        leader: leader !== undefined,
+        ...(leader ? { fencingToken: leader.fencingToken } : {}),
+        schedules: entries.size,
+        next: [...entries.values()].map((e) => ({
+          scheduleId: e.stored.scheduleId,
+          ...(e.nextFireMs !== undefined ? { nextFireAt: new Date(e.nextFireMs) } : {}),
+        })),
+      };
+    },
+  };
+}
+
+/** Loaded calendars are cached by file text, so an unchanged file gives the very same object. */
+function sameCalendars(a: readonly Calendar[], b: readonly Calendar[]): boolean {
+  return a.length === b.length && a.every((c, i) => c === b[i]);
+}
