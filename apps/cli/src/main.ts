@@ -62,7 +62,7 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
 
   program.command('recover')
     .description('revert every fault the local journal shows as possibly active; sweep tagged leftovers')
-    .addOption(stateDir).addOption(output)
+    .addOption(stateDir).addOption(output).addOption(kube[0]!).addOption(kube[1]!)
     .option('--force', 'also recover runs whose process still seems alive')
     .option('--sweep-unknown', 'also remove faultline-tagged artefacts of runs this journal does not know (only if no other Faultline uses the same backends)')
     .option('-v, --verbose', 'structured logs on stderr')

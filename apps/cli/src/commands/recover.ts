@@ -11,14 +11,14 @@ import { buildRegistry } from '../registry.js';
  * power cut or a revert that kept failing), then sweeps Faultline-tagged leftovers of finished runs.
  * Idempotent: running it twice is harmless. Exit 0 when everything is clean, 4 when something is still pending.
  */
-export async function recoverCommand(io: CliIo, opts: { stateDir: string; force?: boolean; sweepUnknown?: boolean; output?: string; verbose?: boolean }): Promise<number> {
+export async function recoverCommand(io: CliIo, opts: { stateDir: string; force?: boolean; sweepUnknown?: boolean; output?: string; verbose?: boolean; kubeconfig?: string; context?: string }): Promise<number> {
   const p = palette(io);
   const journal = new FileJournal(path.resolve(io.cwd, opts.stateDir));
   const kinds = new Set<string>();
   for (const runId of await journal.listRuns()) {
     for (const e of await journal.read(runId)) if (e.type === 'fault-injecting') kinds.add(e.target.kind);
   }
-  const registry = await buildRegistry({ kinds: [...kinds] });
+  const registry = await buildRegistry({ kinds: [...kinds], ...(opts.kubeconfig ? { kubeconfig: opts.kubeconfig } : {}), ...(opts.context ? { context: opts.context } : {}) });
   const log = cliLogger(io, opts.verbose ?? false);
   const recovered = await recover({ registry, source: journal, sink: journal, log, ...(opts.force ? { force: true } : {}) });
   const swept = await sweepOrphans({ registry, source: journal, log, onlyKnownRuns: !opts.sweepUnknown });

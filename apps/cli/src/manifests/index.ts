@@ -1,0 +1,10 @@
+export { renderManifests, manifestObjects, normalizeManifestOptions, DEFAULT_IMAGE } from './render.js';
+export type { ManifestOptions } from './render.js';
+export { resolveFaultSelection, kubernetesFaultTypes, sharedSubjects, shortFaultName } from './fault-selection.js';
+export { rbacObjects, rbacForSubject, roleName } from './rbac.js';
+export type { RbacOptions } from './rbac.js';
+export { API_PORT, STATE_DIR } from './controller.js';
+export { names, API_ACCESS_LABEL, TARGET_LABEL, commonLabels, selectorLabels } from './kube-object.js';
+export type { KubeObject } from './kube-object.js';
+export { manifestsCommand, addManifestsCommand } from './command.js';
+export type { ManifestsCommandOptions } from './command.js';
