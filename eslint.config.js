@@ -1,10 +1,14 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
+import globals from 'globals';
 
 export default tseslint.config(
   { ignores: ['**/dist/**', '**/node_modules/**', 'test-artifacts/**', '**/*.d.ts'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
+  { files: ['**/*.js', '**/*.mjs'], languageOptions: { globals: { ...globals.node } } },
+  // TypeScript itself reports undefined names; ESLint's rule does not know Node's global types.
+  { files: ['**/*.ts'], rules: { 'no-undef': 'off' } },
   {
     rules: {
       '@typescript-eslint/no-explicit-any': 'off',

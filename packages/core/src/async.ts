@@ -27,7 +27,6 @@ export async function withTimeout<T>(
   parent?: AbortSignal,
 ): Promise<T> {
   const ctl = new AbortController();
-  const timeoutErr = new TimeoutError(`${what} did not finish within ${timeoutMs}ms`);
   const onParentAbort = () => ctl.abort(parent?.reason);
   if (parent?.aborted) ctl.abort(parent.reason);
   else parent?.addEventListener('abort', onParentAbort, { once: true });
@@ -37,6 +36,8 @@ export async function withTimeout<T>(
       fn(ctl.signal),
       new Promise<never>((_, reject) => {
         timer = setTimeout(() => {
+          // Built only when it fires: an Error with a stack per call was the scheduler's hottest path.
+          const timeoutErr = new TimeoutError(`${what} did not finish within ${timeoutMs}ms`);
           ctl.abort(timeoutErr);
           reject(timeoutErr);
         }, timeoutMs);

@@ -1,6 +1,6 @@
 import { isIP } from 'node:net';
 import { Type, type Static } from '@sinclair/typebox';
-import { UsageError, artefactName, type FaultContext, type FaultProvider, type Target } from '@faultline/core';
+import { UsageError, artefactName, type FaultContext, type FaultProvider } from '@faultline/core';
 import { TARGET_KIND, containerIdOf } from '../shared/target-ref.js';
 import { containerForInject, inspectContainer, notRunning, type DockerFaultDeps } from '../shared/containers.js';
 import type { Chain, RuleSpec } from '../shared/netns-iptables.js';
