@@ -1,39 +1,31 @@
-import net from 'node:net';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { startProxyServer, type ProxyServer } from '@faultline/proxy';
+import type { ProxyServer } from '@faultline/proxy';
+import { startEchoUpstream, startProxyFor, toxicNames } from './test-support/fixtures.js';
 import { spawnCli } from './test-support/spawn-cli.js';
 
-let upstream: net.Server;
-let upstreamPort: number;
+let upstream: Awaited<ReturnType<typeof startEchoUpstream>>;
 let proxy: ProxyServer;
 let dir: string;
 
 beforeAll(async () => {
-  upstream = net.createServer((s) => s.pipe(s));
-  await new Promise<void>((r) => upstream.listen(0, '127.0.0.1', r));
-  upstreamPort = (upstream.address() as net.AddressInfo).port;
+  upstream = await startEchoUpstream();
 });
 afterAll(async () => {
-  await new Promise((r) => upstream.close(r));
+  await upstream.close();
 });
 beforeEach(async () => {
   dir = await mkdtemp(path.join(os.tmpdir(), 'faultline-cli-'));
-  proxy = await startProxyServer({ host: '127.0.0.1', port: 0 });
-  const res = await fetch(`${proxy.url}/proxies`, { method: 'POST', body: JSON.stringify({ name: 'redis', listen: '127.0.0.1:0', upstream: `127.0.0.1:${upstreamPort}` }) });
-  expect(res.status).toBe(201);
+  proxy = await startProxyFor('redis', upstream.port);
 });
 afterEach(async () => {
   await proxy.close();
   await rm(dir, { recursive: true, force: true });
 });
 
-async function toxics(): Promise<string[]> {
-  const res = await fetch(`${proxy.url}/proxies/redis/toxics`);
-  return ((await res.json()) as { name: string }[]).map((t) => t.name);
-}
+const toxics = () => toxicNames(proxy, 'redis');
 
 async function experimentFile(duration = '2m'): Promise<string> {
   const file = path.join(dir, 'slow-redis.yaml');

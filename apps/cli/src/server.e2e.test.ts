@@ -1,29 +1,25 @@
-import net from 'node:net';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { startProxyServer, type ProxyServer } from '@faultline/proxy';
+import type { ProxyServer } from '@faultline/proxy';
+import { startEchoUpstream, startProxyFor, toxicNames } from './test-support/fixtures.js';
 import { spawnCli, type CliProcess } from './test-support/spawn-cli.js';
 
-let upstream: net.Server;
-let upstreamPort: number;
+let upstream: Awaited<ReturnType<typeof startEchoUpstream>>;
 let proxy: ProxyServer;
 let dir: string;
 const servers: CliProcess[] = [];
 
 beforeAll(async () => {
-  upstream = net.createServer((s) => s.pipe(s));
-  await new Promise<void>((r) => upstream.listen(0, '127.0.0.1', r));
-  upstreamPort = (upstream.address() as net.AddressInfo).port;
+  upstream = await startEchoUpstream();
 });
 afterAll(async () => {
-  await new Promise((r) => upstream.close(r));
+  await upstream.close();
 });
 beforeEach(async () => {
   dir = await mkdtemp(path.join(os.tmpdir(), 'faultline-server-'));
-  proxy = await startProxyServer({ host: '127.0.0.1', port: 0 });
-  await fetch(`${proxy.url}/proxies`, { method: 'POST', body: JSON.stringify({ name: 'redis', listen: '127.0.0.1:0', upstream: `127.0.0.1:${upstreamPort}` }) });
+  proxy = await startProxyFor('redis', upstream.port);
 });
 afterEach(async () => {
   for (const s of servers.splice(0)) if (s.child.exitCode === null) { s.child.kill('SIGKILL'); await s.exit; }
@@ -53,9 +49,7 @@ spec:
   faults:
     - { name: slow, type: toxiproxy.latency, target: redis, with: { latency: 100ms } }
 `;
-async function toxics(): Promise<string[]> {
-  return ((await (await fetch(`${proxy.url}/proxies/redis/toxics`)).json()) as { name: string }[]).map((t) => t.name);
-}
+const toxics = () => toxicNames(proxy, 'redis');
 
 describe('controller as a real process', () => {
   it('CI flow: 20 concurrent retries with one key -> one run; SSE streams the journal to the verdict; JUnit report', async () => {

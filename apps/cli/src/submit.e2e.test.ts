@@ -4,11 +4,11 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { startProxyServer, type ProxyServer } from '@faultline/proxy';
+import type { ProxyServer } from '@faultline/proxy';
+import { startEchoUpstream, startProxyFor, toxicNames } from './test-support/fixtures.js';
 import { spawnCli, type CliProcess } from './test-support/spawn-cli.js';
 
-let upstream: net.Server;
-let upstreamPort: number;
+let upstream: Awaited<ReturnType<typeof startEchoUpstream>>;
 let app: http.Server;
 let appUrl: string;
 let proxy: ProxyServer;
@@ -20,9 +20,7 @@ const procs: CliProcess[] = [];
 let flakyCalls = 0;
 
 beforeAll(async () => {
-  upstream = net.createServer((s) => s.pipe(s));
-  await new Promise<void>((r) => upstream.listen(0, '127.0.0.1', r));
-  upstreamPort = (upstream.address() as net.AddressInfo).port;
+  upstream = await startEchoUpstream();
   app = http.createServer((req, res) => {
     const status = req.url === '/ok' ? 200 : req.url === '/flaky' ? (flakyCalls++ === 0 ? 200 : 500) : 500;
     res.writeHead(status).end(String(status));
@@ -31,14 +29,13 @@ beforeAll(async () => {
   appUrl = `http://127.0.0.1:${(app.address() as net.AddressInfo).port}`;
 });
 afterAll(async () => {
-  await new Promise((r) => upstream.close(r));
+  await upstream.close();
   await new Promise((r) => app.close(r));
 });
 beforeEach(async () => {
   flakyCalls = 0;
   dir = await mkdtemp(path.join(os.tmpdir(), 'faultline-submit-'));
-  proxy = await startProxyServer({ host: '127.0.0.1', port: 0 });
-  await fetch(`${proxy.url}/proxies`, { method: 'POST', body: JSON.stringify({ name: 'redis', listen: '127.0.0.1:0', upstream: `127.0.0.1:${upstreamPort}` }) });
+  proxy = await startProxyFor('redis', upstream.port);
   const free = net.createServer();
   await new Promise<void>((r) => free.listen(0, '127.0.0.1', r));
   port = (free.address() as net.AddressInfo).port;
@@ -80,9 +77,7 @@ const submit = (file: string, extra: string[] = []) => {
   procs.push(p);
   return p;
 };
-async function toxics(): Promise<string[]> {
-  return ((await (await fetch(`${proxy.url}/proxies/redis/toxics`)).json()) as { name: string }[]).map((t) => t.name);
-}
+const toxics = () => toxicNames(proxy, 'redis');
 
 describe('faultline submit --wait against a real controller', () => {
   it.each([

@@ -1,4 +1,4 @@
-import type { EndMode, Receiver, StageContext } from './stage.js';
+import { Stage, type EndMode, type Receiver, type StageContext } from './stage.js';
 
 interface Scheduled {
   readonly at: number;
@@ -103,5 +103,30 @@ export class ScheduledQueue {
   private clearTimer(): void {
     if (this.timer !== undefined) clearTimeout(this.timer);
     this.timer = undefined;
+  }
+}
+
+/**
+ * A stage that delays bytes through a ScheduledQueue: subclasses decide when each chunk is due in
+ * `push`; ending, releasing (the toxic was removed: hand everything on now) and destroying are the queue's.
+ */
+export abstract class QueuedStage<A> extends Stage<A> {
+  protected readonly queue: ScheduledQueue;
+
+  constructor(attrs: A, ctx: StageContext, out: Receiver) {
+    super(attrs, ctx, out);
+    this.queue = new ScheduledQueue(ctx, out);
+  }
+
+  end(mode: EndMode): void {
+    this.queue.end(mode);
+  }
+
+  release(): void {
+    this.queue.flush();
+  }
+
+  destroy(): void {
+    this.queue.destroy();
   }
 }

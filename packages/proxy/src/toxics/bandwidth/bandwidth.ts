@@ -1,7 +1,6 @@
 import { intAttribute } from '../attributes.js';
 import { defineToxic } from '../definition.js';
-import { ScheduledQueue } from '../scheduled-queue.js';
-import { Stage, type EndMode, type Receiver, type StageContext } from '../stage.js';
+import { QueuedStage } from '../scheduled-queue.js';
 
 export interface BandwidthAttributes {
   [key: string]: number;
@@ -14,14 +13,7 @@ export interface BandwidthAttributes {
  * link trickles instead of stalling, as Toxiproxy does. The queue it holds is bounded by the
  * connection's backpressure (the source is paused while too much is queued).
  */
-export class BandwidthStage extends Stage<BandwidthAttributes> {
-  private readonly queue: ScheduledQueue;
-
-  constructor(attrs: BandwidthAttributes, ctx: StageContext, out: Receiver) {
-    super(attrs, ctx, out);
-    this.queue = new ScheduledQueue(ctx, out);
-  }
-
+export class BandwidthStage extends QueuedStage<BandwidthAttributes> {
   push(chunk: Buffer): void {
     const rate = this.attrs.rate; // bytes per millisecond
     if (rate <= 0) {
@@ -35,18 +27,6 @@ export class BandwidthStage extends Stage<BandwidthAttributes> {
       free += slice.length / rate;
       this.queue.schedule(slice, free);
     }
-  }
-
-  end(mode: EndMode): void {
-    this.queue.end(mode);
-  }
-
-  release(): void {
-    this.queue.flush();
-  }
-
-  destroy(): void {
-    this.queue.destroy();
   }
 }
 

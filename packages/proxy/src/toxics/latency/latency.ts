@@ -1,7 +1,6 @@
 import { intAttribute } from '../attributes.js';
 import { defineToxic } from '../definition.js';
-import { ScheduledQueue } from '../scheduled-queue.js';
-import { Stage, type EndMode, type Receiver, type StageContext } from '../stage.js';
+import { QueuedStage } from '../scheduled-queue.js';
 
 export interface LatencyAttributes {
   [key: string]: number;
@@ -15,29 +14,11 @@ export interface LatencyAttributes {
  * Delays every chunk by latency +/- jitter from when it arrived (Toxiproxy semantics: chunks in
  * flight overlap, so a stream is not slowed to one chunk per latency). Bytes stay in order.
  */
-export class LatencyStage extends Stage<LatencyAttributes> {
-  private readonly queue: ScheduledQueue;
-
-  constructor(attrs: LatencyAttributes, ctx: StageContext, out: Receiver) {
-    super(attrs, ctx, out);
-    this.queue = new ScheduledQueue(ctx, out);
-  }
-
+export class LatencyStage extends QueuedStage<LatencyAttributes> {
   push(chunk: Buffer): void {
     this.queue.schedule(chunk, this.ctx.now() + this.delay());
   }
 
-  end(mode: EndMode): void {
-    this.queue.end(mode);
-  }
-
-  release(): void {
-    this.queue.flush();
-  }
-
-  destroy(): void {
-    this.queue.destroy();
-  }
 
   private delay(): number {
     const { latency, jitter } = this.attrs;

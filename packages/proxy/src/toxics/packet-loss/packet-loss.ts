@@ -1,7 +1,6 @@
 import { intAttribute, numberAttribute } from '../attributes.js';
 import { defineToxic } from '../definition.js';
-import { ScheduledQueue } from '../scheduled-queue.js';
-import { Stage, type EndMode, type Receiver, type StageContext } from '../stage.js';
+import { QueuedStage } from '../scheduled-queue.js';
 
 export interface PacketLossAttributes {
   [key: string]: number;
@@ -34,28 +33,9 @@ export function retransmissionDelay(attrs: PacketLossAttributes, random: () => n
  * chunk arrives one or more retransmission timeouts late, and holds up everything behind it
  * (head-of-line blocking).
  */
-export class PacketLossStage extends Stage<PacketLossAttributes> {
-  private readonly queue: ScheduledQueue;
-
-  constructor(attrs: PacketLossAttributes, ctx: StageContext, out: Receiver) {
-    super(attrs, ctx, out);
-    this.queue = new ScheduledQueue(ctx, out);
-  }
-
+export class PacketLossStage extends QueuedStage<PacketLossAttributes> {
   push(chunk: Buffer): void {
     this.queue.schedule(chunk, this.ctx.now() + retransmissionDelay(this.attrs, () => this.ctx.random()));
-  }
-
-  end(mode: EndMode): void {
-    this.queue.end(mode);
-  }
-
-  release(): void {
-    this.queue.flush();
-  }
-
-  destroy(): void {
-    this.queue.destroy();
   }
 }
 

@@ -1,8 +1,7 @@
 import { badBody } from '../../errors.js';
 import { intAttribute } from '../attributes.js';
 import { defineToxic } from '../definition.js';
-import { ScheduledQueue } from '../scheduled-queue.js';
-import { Stage, type EndMode, type Receiver, type StageContext } from '../stage.js';
+import { QueuedStage } from '../scheduled-queue.js';
 
 export interface SlicerAttributes {
   [key: string]: number;
@@ -35,14 +34,8 @@ export function sliceOffsets(length: number, attrs: SlicerAttributes, random: ()
 }
 
 /** Cuts every chunk into small slices sent `delay` µs apart, like a network that fragments writes. */
-export class SlicerStage extends Stage<SlicerAttributes> {
-  private readonly queue: ScheduledQueue;
+export class SlicerStage extends QueuedStage<SlicerAttributes> {
   private nextFree = 0;
-
-  constructor(attrs: SlicerAttributes, ctx: StageContext, out: Receiver) {
-    super(attrs, ctx, out);
-    this.queue = new ScheduledQueue(ctx, out);
-  }
 
   push(chunk: Buffer): void {
     const gap = this.attrs.delay / 1000;
@@ -54,18 +47,6 @@ export class SlicerStage extends Stage<SlicerAttributes> {
       at += gap;
     }
     this.nextFree = at;
-  }
-
-  end(mode: EndMode): void {
-    this.queue.end(mode);
-  }
-
-  release(): void {
-    this.queue.flush();
-  }
-
-  destroy(): void {
-    this.queue.destroy();
   }
 }
 
