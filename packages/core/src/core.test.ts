@@ -74,3 +74,19 @@ describe('withTimeout', () => {
     await expect(withTimeout('GET /slow', 10, () => new Promise(() => undefined))).rejects.toBeInstanceOf(TimeoutError);
   });
 });
+
+import { redactSecrets } from './index.js';
+describe('redactSecrets', () => {
+  it('removes credentials but keeps everything else', () => {
+    const input = {
+      prometheus: { url: 'https://bob:hunter2@prom.example/api', query: 'up', bearerToken: 'abc', basicAuth: { username: 'bob', password: 'x' } },
+      http: { url: 'http://127.0.0.1/health', headers: { Authorization: 'Bearer xyz', 'X-Api-Key': 'k', accept: 'json' } },
+      expect: { below: 1 },
+    };
+    const out = redactSecrets(input) as any;
+    expect(out.prometheus).toEqual({ url: 'https://[redacted]@prom.example/api', query: 'up', bearerToken: '[redacted]', basicAuth: { username: 'bob', password: '[redacted]' } });
+    expect(out.http.headers).toEqual({ Authorization: '[redacted]', 'X-Api-Key': '[redacted]', accept: 'json' });
+    expect(out.expect).toEqual({ below: 1 });
+    expect(JSON.stringify(out)).not.toMatch(/hunter2|"abc"|xyz|"x"/);
+  });
+});

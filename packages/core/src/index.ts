@@ -36,3 +36,4 @@ export type {
   JournalEventType, JournalEvent, JournalSink, JournalSource, FaultRecord,
 } from './journal.js';
 export type { Lease, LeaseStore } from './lease.js';
+export { redactSecrets, REDACTED } from './redact.js';

@@ -168,3 +168,14 @@ describe('engine run lifecycle', () => {
     expect(result.reason).toMatch(/did not hold after/);
   });
 });
+
+describe('journal hygiene', () => {
+  it('never journals probe credentials', async () => {
+    const { journal, engine } = setup([scriptedProbe('ok', () => ({ value: 'ok' }))]);
+    const run = engine.start(experiment({ steadyState: [{ with: { url: 'https://bob:hunter2@prom.example', bearerToken: 's3cret' } }] }));
+    expect((await run.done).outcome).toBe('completed');
+    const text = JSON.stringify(journal.events(run.runId));
+    expect(text).not.toMatch(/hunter2|s3cret/);
+    expect(text).toContain('[redacted]');
+  });
+});

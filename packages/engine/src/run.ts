@@ -1,6 +1,6 @@
 import os from 'node:os';
 import {
-  assertTransition, newRunId, ProviderError, silentLogger, sleep, toErrorInfo, withTimeout,
+  assertTransition, newRunId, ProviderError, redactSecrets, silentLogger, sleep, toErrorInfo, withTimeout,
   type AbortSource, type Experiment, type JournalEvent, type JournalEventBody, type JournalSink, type Logger, type Outcome,
   type PlannedFault, type ProbeResult, type ProbeSpec, type Registry, type RunPlan, type RunState, type RunTimings,
 } from '@faultline/core';
@@ -160,7 +160,8 @@ class Run {
     const { spec } = this.experiment;
     const callTimeoutMs = this.opts.callTimeoutMs ?? 10_000;
     await this.journal({
-      type: 'run-created', experiment: this.experiment, dryRun: false, host: os.hostname(), pid: process.pid,
+      // Credentials in probe/fault parameters stay in memory; journals and reports get a redacted copy.
+      type: 'run-created', experiment: redactSecrets(this.experiment as never), dryRun: false, host: os.hostname(), pid: process.pid,
       ...(this.opts.source ? { source: this.opts.source } : {}),
     });
     const budget = spec.maxDurationMs !== undefined
@@ -178,7 +179,7 @@ class Run {
         if (this.abortReason()) return this.end('aborted', this.abortReason()!);
         return this.end('failed', failureReason('planning failed', err));
       }
-      await this.journal({ type: 'plan', plan });
+      await this.journal({ type: 'plan', plan: redactSecrets(plan as never) });
       const violated = violatedLimits(plan);
       if (violated.length) {
         return this.end('aborted', `blast radius exceeded, nothing injected: ${violated.map((v) => `${v.limit} (${v.detail})`).join('; ')}`);
@@ -301,7 +302,7 @@ class Run {
         const record: ActiveFault = { fault: f.name, faultType: f.type, target, attempts: 0 };
         this.active.set(`${f.name}\u0000${target.id}`, record);
         // Write-ahead: the record is durable before the backend is touched.
-        await this.journal({ type: 'fault-injecting', fault: f.name, faultType: f.type, target, params: f.params });
+        await this.journal({ type: 'fault-injecting', fault: f.name, faultType: f.type, target, params: redactSecrets(f.params) });
         const started = performance.now();
         try {
           const undo = await withTimeout(`inject of "${f.name}" on ${target.name}`, timeoutMs, (s) =>
