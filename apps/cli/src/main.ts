@@ -13,6 +13,7 @@ import { serverCommand } from './commands/server.js';
 import { tokensCommand } from './commands/tokens.js';
 import { haltCommand, reportCommand, runsCommand, submitCommand } from './commands/remote.js';
 import { schedulesCommand } from './commands/schedules.js';
+import { addManifestsCommand } from './manifests/index.js';
 
 export const VERSION = '0.1.0';
 
@@ -166,6 +167,8 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
       code = await schedulesCommand(io, name, { ...o, ...(target ? { target } : {}) });
     });
   }
+
+  addManifestsCommand(program, io, (c) => { code = c; });
 
   program.command('schema')
     .description('print the JSON Schema of experiment files (for editors)')

@@ -1,9 +1,9 @@
-import { stringify } from 'yaml';
 import { UsageError } from '@faultline/core';
 import { names, type KubeObject } from './kube-object.js';
 import { dataClaim, deployment, namespaceObject, networkPolicy, podDisruptionBudget, service, serviceAccount, type ControllerManifestOptions } from './controller.js';
 import { resolveFaultSelection, shortFaultName } from './fault-selection.js';
 import { rbacObjects } from './rbac.js';
+import { toYamlStream } from './to-yaml.js';
 
 /** The image the manifests run by default; the release tags it with the CLI's version. */
 export const DEFAULT_IMAGE = 'ghcr.io/faultline-dev/faultline:0.1.0';
@@ -98,5 +98,5 @@ export function renderManifests(opts: ManifestOptions): string {
     `# Store: ${o.store === 'postgres' ? `PostgreSQL, URL in Secret ${names.databaseSecret} (key url): kubectl -n ${o.namespace} create secret generic ${names.databaseSecret} --from-literal=url=postgres://...` : 'embedded SQLite on a PersistentVolumeClaim'}.`,
     `# API access: label client namespaces or pods faultline.dev/api-access=true; probe targets: label their namespaces faultline.dev/target=true.`,
   ].join('\n');
-  return `${header}\n${objects.map((obj) => stringify(obj, { lineWidth: 0 })).join('---\n')}`;
+  return `${header}\n${toYamlStream(objects)}`;
 }
