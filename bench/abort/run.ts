@@ -1,6 +1,9 @@
 // Time from a guard breach being observed to every fault reverted, on the embedded proxy, and the CPU
 // cost of many guards. Run: npx tsx --conditions=@faultline/source bench/abort/run.ts  (bounded, ~1 min)
+import { fork } from 'node:child_process';
+import { once } from 'node:events';
 import http from 'node:http';
+import { fileURLToPath } from 'node:url';
 import net from 'node:net';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
@@ -12,6 +15,13 @@ import { probesPlugin } from '@faultline/probes';
 import { startProxyServer } from '@faultline/proxy';
 import { MemoryJournal, experiment, scriptedProbe } from '@faultline/testing';
 import { cpuPercent, percentile, table } from '../lib.js';
+
+if (process.argv[2] === '--serve-target') {
+  const server = http.createServer((_req, res) => res.end('ok'));
+  server.listen(0, '127.0.0.1', () => process.send?.({ port: (server.address() as net.AddressInfo).port }));
+  process.on('disconnect', () => process.exit(0));
+  await new Promise(() => undefined);
+}
 
 const echo = net.createServer((s) => s.pipe(s));
 await new Promise<void>((r) => echo.listen(0, '127.0.0.1', r));
@@ -61,10 +71,11 @@ for (const [toxics, runs] of [[1, 40], [10, 40], [100, 10]] as const) {
 console.log('\nbreach observed -> every toxic reverted (embedded proxy, loopback)\n');
 console.log(table(['toxics', 'runs', 'p50 ms', 'p99 ms', 'max ms'], rows));
 
-// 1,000 guards, each an HTTP probe every second against a local server, journaled to disk.
-const target = http.createServer((_req, res) => res.end('ok'));
-await new Promise<void>((r) => target.listen(0, '127.0.0.1', r));
-const url = `http://127.0.0.1:${(target.address() as net.AddressInfo).port}/`;
+// 1,000 guards, each an HTTP probe every second against a local server, journaled to disk. The guarded
+// server runs in its own process: its CPU belongs to the system under test, not to Faultline.
+const target = fork(fileURLToPath(import.meta.url), ['--serve-target'], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+const [{ port: targetPort }] = (await once(target, 'message')) as [{ port: number }];
+const url = `http://127.0.0.1:${targetPort}/`;
 const dir = await mkdtemp(path.join(os.tmpdir(), 'faultline-bench-'));
 const proxy = await startProxyServer({ host: '127.0.0.1', port: 0 });
 await fetch(`${proxy.url}/proxies`, { method: 'POST', body: JSON.stringify({ name: 'one', listen: '127.0.0.1:0', upstream: `127.0.0.1:${echoPort}` }) });
@@ -87,5 +98,5 @@ console.log('\nguards ticking every 1 s (HTTP probes to a local server, journale
 console.log(table(['guards', 'outcome', 'wall ms', 'observations', 'obs/s', 'CPU % of one core'], guardRows));
 await proxy.close();
 await rm(dir, { recursive: true, force: true });
-target.close();
+target.disconnect();
 echo.close();

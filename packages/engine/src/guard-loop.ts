@@ -21,7 +21,9 @@ export interface GuardLoopOptions {
  * a timeout no longer than its `every`, so a hung backend counts as a failure at the next tick.
  */
 export class GuardLoop {
-  private readonly stopCtl = new AbortController();
+  // One controller per guard, not one shared signal: with 1,000 guards a shared signal would carry
+  // thousands of listeners that every tick adds and removes.
+  private readonly stops: AbortController[] = [];
   private readonly loops: Promise<void>[] = [];
   private breached = false;
   readonly last = new Map<string, GuardObservation>();
@@ -29,11 +31,14 @@ export class GuardLoop {
   constructor(private readonly opts: GuardLoopOptions) {}
 
   start(): void {
-    for (const g of this.opts.guards) this.loops.push(this.loop(g));
+    for (const g of this.opts.guards) {
+      const stop = new AbortController();
+      this.stops.push(stop);
+      this.loops.push(this.loop(g, stop.signal));
+    }
   }
 
-  private async loop(guard: GuardSpec): Promise<void> {
-    const signal = this.stopCtl.signal;
+  private async loop(guard: GuardSpec, signal: AbortSignal): Promise<void> {
     let consecutive = 0;
     while (!signal.aborted) {
       const started = performance.now();
@@ -55,7 +60,8 @@ export class GuardLoop {
 
   /** Stops every guard and waits for in-flight probes to settle (they are aborted). */
   async stop(): Promise<void> {
-    this.stopCtl.abort(new Error('guards stopped'));
+    const reason = new Error('guards stopped');
+    for (const stop of this.stops) stop.abort(reason);
     await Promise.allSettled(this.loops);
   }
 }

@@ -56,6 +56,8 @@ export function networkReason(err: unknown): string {
     UND_ERR_CONNECT_TIMEOUT: 'connect timed out',
     UND_ERR_HEADERS_TIMEOUT: 'no response headers in time',
     UND_ERR_BODY_TIMEOUT: 'response body stalled',
+    ERR_PROBE_HEADERS_TIMEOUT: 'no response headers in time',
+    ERR_PROBE_BODY_TIMEOUT: 'response body stalled',
     DEPTH_ZERO_SELF_SIGNED_CERT: 'self-signed certificate (set insecureTls: true only for test systems)',
     SELF_SIGNED_CERT_IN_CHAIN: 'untrusted certificate chain',
     CERT_HAS_EXPIRED: 'certificate has expired',
