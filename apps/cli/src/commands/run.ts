@@ -1,6 +1,5 @@
-import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { exitCodes, formatDuration, type JournalEvent } from '@faultline/core';
+import { exitCodes, type JournalEvent } from '@faultline/core';
 import { Engine, FileJournal, type RunResult } from '@faultline/engine';
 import type { CliIo } from '../io.js';
 import { palette } from '../io.js';
@@ -83,12 +82,5 @@ export async function runCommand(io: CliIo, file: string, opts: RunOptions): Pro
   if (json) io.stdout.write(JSON.stringify({ type: 'result', ...result, journal: journalFile }) + '\n');
   else printSummary(io, result, { journalFile });
   await writeReports(io, events, { ...(opts.junit ? { junit: opts.junit } : {}), ...(opts.report ? { html: opts.report } : {}) });
-  if (!json && result.outcome !== 'completed' && result.timings.durationMs > 0 && opts.verbose) {
-    io.stdout.write(palette(io).dim(`(run took ${formatDuration(result.timings.durationMs)})\n`));
-  }
   return exitCodes[result.outcome];
-}
-
-export async function writeText(file: string, text: string): Promise<void> {
-  await writeFile(file, text, 'utf8');
 }
