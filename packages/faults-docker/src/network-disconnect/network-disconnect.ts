@@ -1,7 +1,8 @@
 import { Type, type Static } from '@sinclair/typebox';
-import { ProviderError, type FaultContext, type FaultProvider, type Json, type Target } from '@faultline/core';
+import { ProviderError, type FaultProvider, type Json } from '@faultline/core';
 import { isNotFound, tolerating } from '../shared/api.js';
-import { TARGET_KIND, containerIdOf, type ContainerInfo } from '../shared/target-ref.js';
+import { TARGET_KIND, type ContainerInfo } from '../shared/target-ref.js';
+import { undoRecordKey } from '../shared/undo-record.js';
 import { containerForInject, inspectContainer, type DockerFaultDeps } from '../shared/containers.js';
 
 export const networkDisconnectParams = Type.Object(
@@ -34,7 +35,7 @@ export const NETWORK_DISCONNECT_TYPE = 'docker.network-disconnect';
  * Without undo data and record there is nothing we know to reconnect, so revert does nothing.
  */
 export function createNetworkDisconnectFault(deps: DockerFaultDeps): FaultProvider<NetworkDisconnectParams, NetworkDisconnectUndo> {
-  const key = (target: Target, ctx: FaultContext) => ({ runId: ctx.runId, faultName: ctx.faultName, containerId: containerIdOf(target) });
+  const key = undoRecordKey;
   return {
     type: NETWORK_DISCONNECT_TYPE,
     targetKind: TARGET_KIND,

@@ -1,7 +1,8 @@
 import { Type, type Static } from '@sinclair/typebox';
-import type { FaultContext, FaultProvider, Target } from '@faultline/core';
+import type { FaultProvider } from '@faultline/core';
 import { tolerating } from '../shared/api.js';
-import { TARGET_KIND, containerIdOf } from '../shared/target-ref.js';
+import { TARGET_KIND } from '../shared/target-ref.js';
+import { undoRecordKey } from '../shared/undo-record.js';
 import { containerForInject, inspectContainer, notRunning, type DockerFaultDeps } from '../shared/containers.js';
 
 export const pauseParams = Type.Object({}, { additionalProperties: false, description: 'docker.pause takes no parameters' });
@@ -25,7 +26,7 @@ export const PAUSE_TYPE = 'docker.pause';
  * by a crashed run is an outage.
  */
 export function createPauseFault(deps: DockerFaultDeps): FaultProvider<PauseParams, PauseUndo> {
-  const key = (target: Target, ctx: FaultContext) => ({ runId: ctx.runId, faultName: ctx.faultName, containerId: containerIdOf(target) });
+  const key = undoRecordKey;
   return {
     type: PAUSE_TYPE,
     targetKind: TARGET_KIND,

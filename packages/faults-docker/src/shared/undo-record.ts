@@ -1,5 +1,6 @@
-import { artefactName, type CallContext, type Json } from '@faultline/core';
+import { artefactName, type CallContext, type FaultContext, type Json, type Target } from '@faultline/core';
 import { isNotFound, type DockerApi } from './api.js';
+import { containerIdOf } from './target-ref.js';
 
 /** Labels on an undo-record volume. */
 export const UNDO_LABELS = {
@@ -107,4 +108,9 @@ function parseUndo<U extends Json>(text: string | undefined): U | undefined {
     // Someone edited the label by hand; treat as no record rather than failing every revert forever.
     return undefined;
   }
+}
+
+/** The key of a fault's undo record on one container: run, fault and container. */
+export function undoRecordKey(target: Target, ctx: FaultContext): { runId: string; faultName: string; containerId: string } {
+  return { runId: ctx.runId, faultName: ctx.faultName, containerId: containerIdOf(target) };
 }

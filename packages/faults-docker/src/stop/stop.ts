@@ -1,7 +1,8 @@
 import { Type, type Static } from '@sinclair/typebox';
-import { DurationString, parseDuration, type FaultContext, type FaultProvider, type Target } from '@faultline/core';
+import { DurationString, parseDuration, type FaultProvider } from '@faultline/core';
 import { tolerating } from '../shared/api.js';
-import { TARGET_KIND, containerIdOf } from '../shared/target-ref.js';
+import { TARGET_KIND } from '../shared/target-ref.js';
+import { undoRecordKey } from '../shared/undo-record.js';
 import { containerForInject, inspectContainer, type DockerFaultDeps } from '../shared/containers.js';
 
 export const stopParams = Type.Object(
@@ -27,7 +28,7 @@ const DEFAULT_GRACE_MS = 10_000;
  * (the after-check and the report show it).
  */
 export function createStopFault(deps: DockerFaultDeps): FaultProvider<StopParams, StopUndo> {
-  const key = (target: Target, ctx: FaultContext) => ({ runId: ctx.runId, faultName: ctx.faultName, containerId: containerIdOf(target) });
+  const key = undoRecordKey;
   return {
     type: STOP_TYPE,
     targetKind: TARGET_KIND,
