@@ -144,7 +144,15 @@ class Run {
       // here we only make sure the run ends in a state that says so.
       this.log.error({ runId: this.runId, err }, 'run failed unexpectedly');
       const reason = failureReason('internal error', err);
-      if (this.active.size > 0) return this.result('revert-pending', reason);
+      if (this.active.size > 0) {
+        // Should be unreachable (the lifecycle reverts in a finally), but never give up on a revert.
+        const left = await revertAll([...this.active.values()], {
+          runId: this.runId, policy: this.experiment.spec.revert, providers: this.eng.registry.faults, log: this.log,
+          journal: (body) => this.journalBestEffort(body),
+        });
+        for (const [key, f] of [...this.active.entries()]) if (!left.includes(f)) this.active.delete(key);
+        if (this.active.size > 0) return this.finish('revert-pending', `${reason}; could not revert ${left.length} fault(s); run \`faultline recover\``);
+      }
       if (!['completed', 'deviated', 'aborted', 'failed'].includes(this.state)) {
         try {
           if (this.state === 'revert-pending' || this.state === 'reverting' || this.state === 'checking-after' || this.state === 'pending' || this.state === 'planning' || this.state === 'checking-before') await this.to('failed', reason);
