@@ -6,16 +6,27 @@
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 work="$(mktemp -d "${TMPDIR:-/tmp}/faultline-pack-test.XXXXXX")"
-proxy_pid=""
+bg_pid=""
 started=$(date +%s)
 
 cleanup() {
-  if [[ -n "$proxy_pid" ]] && kill -0 "$proxy_pid" 2>/dev/null; then kill -TERM "$proxy_pid" 2>/dev/null || true; fi
+  if [[ -n "$bg_pid" ]] && kill -0 "$bg_pid" 2>/dev/null; then kill -TERM "$bg_pid" 2>/dev/null || true; fi
   if [[ "${KEEP:-}" == "1" ]]; then echo "pack-test: kept $work"; else rm -rf "$work"; fi
 }
 trap cleanup EXIT
 fail() { echo "pack-test: FAILED: $*" >&2; exit 1; }
 step() { echo "pack-test: $* (+$(( $(date +%s) - started ))s)"; }
+# Sends SIGTERM to the background command ($bg_pid) and requires a clean exit 0; shows its output otherwise.
+stop_cleanly() {
+  local what=$1 out=$2 code
+  kill -TERM "$bg_pid"
+  set +e
+  wait "$bg_pid"
+  code=$?
+  set -e
+  bg_pid=""
+  [[ $code -eq 0 ]] || { cat "$out" >&2; fail "$what exited $code after SIGTERM, expected 0"; }
+}
 
 step "packing"
 tgz="$(node "$root/scripts/pack-cli.mjs" --out "$work/pack" | tail -n 1)"
@@ -51,7 +62,7 @@ grep -q "bogus" "$work/broken.out" || fail "validate did not name the unknown ke
 step "faultline proxy"
 port="$(node -e "const s=require('net').createServer().listen(0,'127.0.0.1',()=>{console.log(s.address().port);s.close()})")"
 "$bin" proxy --host 127.0.0.1 --port "$port" >"$work/proxy.out" 2>&1 &
-proxy_pid=$!
+bg_pid=$!
 # Wait for the API (event: it answers), at most 30 s; then exercise it like toxiproxy clients do.
 node --input-type=module - "$port" <<'EOF' || { cat "$work/proxy.out" >&2; fail "the proxy API did not work"; }
 const api = `http://127.0.0.1:${process.argv[2]}`;
@@ -76,19 +87,13 @@ const list = await (await fetch(`${api}/proxies`, { signal: AbortSignal.timeout(
 if (!list['pack-test']) throw new Error(`GET /proxies does not list the new proxy: ${JSON.stringify(list)}`);
 console.log(`pack-test: proxy API answered /version (${version}) and created a proxy`);
 EOF
-kill -TERM "$proxy_pid"
-set +e
-wait "$proxy_pid"
-code=$?
-set -e
-proxy_pid=""
-[[ $code -eq 0 ]] || { cat "$work/proxy.out" >&2; fail "faultline proxy exited $code after SIGTERM, expected 0"; }
+stop_cleanly "faultline proxy" "$work/proxy.out"
 grep -q "proxy stopped" "$work/proxy.out" || fail "faultline proxy did not report a clean stop: $(cat "$work/proxy.out")"
 
 step "faultline server (embedded SQLite store: the native module built on install)"
 port="$(node -e "const s=require('net').createServer().listen(0,'127.0.0.1',()=>{console.log(s.address().port);s.close()})")"
 "$bin" server --host 127.0.0.1 --port "$port" --no-auth --database "$work/faultline.db" >"$work/server.out" 2>&1 &
-proxy_pid=$!
+bg_pid=$!
 node --input-type=module - "$port" <<'EOF' || { cat "$work/server.out" >&2; fail "the controller did not become ready"; }
 const url = `http://127.0.0.1:${process.argv[2]}/readyz`;
 const deadline = Date.now() + 60_000;
@@ -102,13 +107,7 @@ for (;;) {
 }
 console.log('pack-test: controller answered /readyz');
 EOF
-kill -TERM "$proxy_pid"
-set +e
-wait "$proxy_pid"
-code=$?
-set -e
-proxy_pid=""
-[[ $code -eq 0 ]] || { cat "$work/server.out" >&2; fail "faultline server exited $code after SIGTERM, expected 0"; }
+stop_cleanly "faultline server" "$work/server.out"
 
 step "faultline-demo-shop bin"
 set +e

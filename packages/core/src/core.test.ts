@@ -28,7 +28,7 @@ describe('units', () => {
     expect(parseDuration(t)).toBe(ms);
   });
   it('rejects durations without units', () => expect(() => parseDuration('300')).toThrow(/unit/));
-  it('formats', () => expect([formatDuration(850), formatDuration(12_500), formatDuration(125_000)]).toEqual(['850ms', '12.5s', '2m 05s']));
+  it('formats', () => expect([formatDuration(0), formatDuration(850), formatDuration(12_500), formatDuration(125_000)]).toEqual(['0ms', '850ms', '12.5s', '2m 05s']));
   it('sizes and rates', () => expect([parseSize('64KB'), parseRate('1MiB/s')]).toEqual([64_000, 1_048_576]));
 });
 

@@ -20,6 +20,7 @@ export function formatDuration(ms: number): string {
   if (!Number.isFinite(ms)) return String(ms);
   const sign = ms < 0 ? '-' : '';
   const abs = Math.abs(ms);
+  if (abs === 0) return '0ms';
   if (abs < 1) return `${sign}${abs.toFixed(2)}ms`;
   if (abs < 1000) return `${sign}${Math.round(abs)}ms`;
   if (abs < 60_000) return `${sign}${(abs / 1000).toFixed(abs < 10_000 ? 2 : 1)}s`;

@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { request } from 'undici';
+import { ProviderError } from '@faultline/core';
 import { startInventory, startLoad, startStorefront } from '@faultline/demo-shop';
 import { startProxyServer } from '@faultline/proxy';
 import type { CliIo } from '../io.js';
@@ -21,7 +22,11 @@ async function createProxy(api: string, name: string, upstream: string): Promise
     bodyTimeout: 5000,
   });
   const body = (await res.body.json()) as { listen?: string; error?: string };
-  if (res.statusCode !== 201 || !body.listen) throw new Error(`could not create the demo proxy: ${res.statusCode} ${body.error ?? ''}`);
+  if (res.statusCode !== 201 || !body.listen) {
+    throw new ProviderError(`the embedded proxy at ${api} refused to create the demo proxy "${name}" (${res.statusCode}: ${body.error ?? 'no error text'})`, {
+      hint: 'run with a free loopback port range; if it repeats, report it with this message',
+    });
+  }
   return body.listen;
 }
 

@@ -1,5 +1,5 @@
-import { exitCodes, formatDuration, type Experiment, type RunPlan } from '@faultline/core';
-import { Engine } from '@faultline/engine';
+import { exitCodes, formatDuration, silentLogger, type Experiment, type Registry, type RunPlan } from '@faultline/core';
+import { planRun } from '@faultline/engine';
 import type { CliIo } from '../io.js';
 import { palette } from '../io.js';
 import { loadExperiment } from '../load.js';
@@ -20,11 +20,18 @@ export function printPlan(io: CliIo, experiment: Experiment, plan: RunPlan): voi
   io.stdout.write(out.join('\n') + '\n');
 }
 
+/** Resolves targets and checks limits without side effects (what `plan` and `run --dry-run` print). */
+export function planExperiment(experiment: Experiment, registry: Registry, seed?: number): Promise<RunPlan> {
+  return planRun(experiment, registry, {
+    ...(seed !== undefined ? { seed } : {}),
+    ctx: { signal: new AbortController().signal, log: silentLogger, timeoutMs: 10_000 },
+  });
+}
+
 /** `faultline plan FILE`: resolved targets and the limits checked; no side effects. Exit 2 if a limit fails. */
 export async function planCommand(io: CliIo, file: string, opts: { seed?: number; output?: string; kubeconfig?: string; context?: string }): Promise<number> {
   const loaded = await loadExperiment(file, { cwd: io.cwd, env: io.env, ...(opts.kubeconfig ? { kubeconfig: opts.kubeconfig } : {}), ...(opts.context ? { context: opts.context } : {}) });
-  const engine = new Engine({ registry: loaded.registry, journal: { append: async () => { throw new Error('planning writes no journal'); } } });
-  const plan = await engine.plan(loaded.experiment, { ...(opts.seed !== undefined ? { seed: opts.seed } : {}) });
+  const plan = await planExperiment(loaded.experiment, loaded.registry, opts.seed);
   if (opts.output === 'json') io.stdout.write(JSON.stringify({ experiment: loaded.experiment.metadata.name, plan }, null, 2) + '\n');
   else printPlan(io, loaded.experiment, plan);
   return plan.limits.some((l) => !l.ok) ? exitCodes.aborted : 0;

@@ -7,7 +7,7 @@ import { loadExperiment } from '../load.js';
 import { cliLogger } from '../logger.js';
 import { ProgressView } from '../render/progress.js';
 import { printSummary } from '../render/summary.js';
-import { printPlan } from './plan.js';
+import { planExperiment, printPlan } from './plan.js';
 import { writeReports } from './reports.js';
 
 export interface RunOptions {
@@ -33,8 +33,7 @@ export async function runCommand(io: CliIo, file: string, opts: RunOptions): Pro
   const json = opts.output === 'json';
 
   if (opts.dryRun) {
-    const engine = new Engine({ registry: loaded.registry, journal: { append: async () => { throw new Error('dry run writes no journal'); } }, log });
-    const plan = await engine.plan(loaded.experiment, { ...(opts.seed !== undefined ? { seed: opts.seed } : {}) });
+    const plan = await planExperiment(loaded.experiment, loaded.registry, opts.seed);
     if (json) io.stdout.write(JSON.stringify({ dryRun: true, experiment: loaded.experiment.metadata.name, plan }, null, 2) + '\n');
     else {
       printPlan(io, loaded.experiment, plan);

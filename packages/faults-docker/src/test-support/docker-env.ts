@@ -151,8 +151,8 @@ export class DockerTestEnv {
   }
 }
 
-/** One TCP connect: true when it completes within `timeoutMs`. */
-export function tcpConnects(host: string, port: number, timeoutMs: number): Promise<boolean> {
+/** One TCP connect attempt within `timeoutMs`: true when it connects (or, with `refusedCounts`, is refused). */
+function tcpAttempt(host: string, port: number, timeoutMs: number, refusedCounts: boolean): Promise<boolean> {
   return new Promise((resolve) => {
     const s = connect({ host, port });
     const done = (ok: boolean) => {
@@ -162,8 +162,13 @@ export function tcpConnects(host: string, port: number, timeoutMs: number): Prom
     };
     const timer = setTimeout(() => done(false), timeoutMs);
     s.once('connect', () => done(true));
-    s.once('error', () => done(false));
+    s.once('error', (err: NodeJS.ErrnoException) => done(refusedCounts && err.code === 'ECONNREFUSED'));
   });
+}
+
+/** One TCP connect: true when it completes within `timeoutMs`. */
+export function tcpConnects(host: string, port: number, timeoutMs: number): Promise<boolean> {
+  return tcpAttempt(host, port, timeoutMs, false);
 }
 
 /** GET http://host/ : the status, or 'timeout' / 'error'. */
@@ -184,17 +189,7 @@ export function httpGet(host: string, timeoutMs: number): Promise<number | 'time
 
 /** One TCP connect attempt: true when the peer answered (accepted or refused) within `timeoutMs`. */
 export function tcpAnswers(host: string, port: number, timeoutMs: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const s = connect({ host, port });
-    const done = (ok: boolean) => {
-      clearTimeout(timer);
-      s.destroy();
-      resolve(ok);
-    };
-    const timer = setTimeout(() => done(false), timeoutMs);
-    s.once('connect', () => done(true));
-    s.once('error', (err: NodeJS.ErrnoException) => done(err.code === 'ECONNREFUSED'));
-  });
+  return tcpAttempt(host, port, timeoutMs, true);
 }
 
 /**
