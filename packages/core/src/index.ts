@@ -37,3 +37,5 @@ export type {
 } from './journal.js';
 export type { Lease, LeaseStore } from './lease.js';
 export { redactSecrets, REDACTED } from './redact.js';
+export { systemClock, createManualClock, offsetClock } from './clock.js';
+export type { Clock, ManualClock } from './clock.js';
