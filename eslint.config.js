@@ -35,4 +35,18 @@ export default tseslint.config(
       ] }],
     },
   },
+  {
+    // One clock (issue 13): product code reads time only through @faultline/core's Clock, so tests can
+    // drive time and never depend on today's date or the machine's time zone. Tests, test support and
+    // benchmarks may read the real clock; an exception in product code says why in an eslint-disable comment.
+    files: ['apps/*/src/**/*.ts', 'packages/*/src/**/*.ts'],
+    ignores: ['**/*.test.ts', '**/test-support/**', '**/testing/**', '**/test-helpers.ts', 'packages/core/src/clock.ts'],
+    rules: {
+      'no-restricted-syntax': ['error',
+        { selector: "CallExpression[callee.object.name='Date'][callee.property.name='now']", message: 'Read time through the injected Clock (@faultline/core), not Date.now().' },
+        { selector: "NewExpression[callee.name='Date'][arguments.length=0]", message: 'Read time through the injected Clock (@faultline/core), not new Date().' },
+        { selector: "CallExpression[callee.object.name='performance'][callee.property.name='now']", message: 'Measure durations with Clock.monotonic() (@faultline/core), not performance.now().' },
+      ],
+    },
+  },
 );

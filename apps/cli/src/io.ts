@@ -1,3 +1,5 @@
+import { systemClock, type Clock } from '@faultline/core';
+
 /** Where the CLI writes and what it reads; tests pass their own. */
 export interface CliIo {
   stdout: { write(s: string): unknown; isTTY?: boolean; columns?: number };
@@ -6,6 +8,13 @@ export interface CliIo {
   cwd: string;
   /** Registers a handler for SIGINT/SIGTERM; returns an unregister function. */
   onSignal(handler: (signal: 'SIGINT' | 'SIGTERM') => void): () => void;
+  /** Where every command reads time (default: the system clock). */
+  clock?: Clock;
+}
+
+/** The CLI's one clock. */
+export function clockOf(io: CliIo): Clock {
+  return io.clock ?? systemClock;
 }
 
 export function processIo(): CliIo {
@@ -14,6 +23,7 @@ export function processIo(): CliIo {
     stderr: process.stderr,
     env: process.env,
     cwd: process.cwd(),
+    clock: systemClock,
     onSignal(handler) {
       const int = () => handler('SIGINT');
       const term = () => handler('SIGTERM');

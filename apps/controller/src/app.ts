@@ -3,7 +3,7 @@ import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import rateLimit from '@fastify/rate-limit';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import type { Registry } from '@faultline/core';
+import { systemClock, type Clock, type Registry } from '@faultline/core';
 import type { Store } from '@faultline/store';
 import { authPlugin } from './plugins/auth.js';
 import { errorHandlerPlugin } from './plugins/error-handler.js';
@@ -31,6 +31,8 @@ export interface AppDeps {
   ready?: () => boolean;
   logger?: boolean;
   ssePollMs?: number;
+  /** Where routes read "now" (schedule previews). Default: the system clock. */
+  clock?: Clock;
 }
 
 /** Builds the controller's HTTP app. Never listens (server.ts does); tests use app.inject. */
@@ -64,7 +66,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(runsRoutes, { store: deps.store, runHost: deps.runHost, parse, ...(deps.ssePollMs ? { ssePollMs: deps.ssePollMs } : {}) });
   await app.register(experimentsRoutes, { store: deps.store, parse });
   await app.register(adminRoutes, { store: deps.store, runHost: deps.runHost });
-  if (deps.schedules) await app.register(schedulesRoutes, { service: deps.schedules });
+  if (deps.schedules) await app.register(schedulesRoutes, { service: deps.schedules, clock: deps.clock ?? systemClock });
 
   return app;
 }

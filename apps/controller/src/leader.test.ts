@@ -46,7 +46,7 @@ describeEachBackend('scheduler leadership across two controller replicas', ({ fr
     backend.addTargets(1);
     const registry = createRegistry([fakePlugin(backend)]);
     const replica = async (holderId: string): Promise<Replica> => {
-      const store = await db.open({ now: () => clock.now() });
+      const store = await db.open({ clock });
       const host = new RunHost({ store, registry });
       const ticker = createManualTicker();
       const service = new ScheduleService({ store, runHost: host, parse: experimentParser(registry), ticker, clock, holderId, leaseTtlMs: 10_000 });

@@ -1,6 +1,6 @@
 import {
   ConflictError, NotFoundError, isTerminal, silentLogger, type AbortSource, type Experiment, type JournalEvent, type Logger,
-  type Registry,
+  type Registry, type Clock,
 } from '@faultline/core';
 import { Engine, recover, sweepOrphans, type RecoveredRun, type RunHandle, type SweptOrphan } from '@faultline/engine';
 import type { RunRecord, RunSource, Store } from '@faultline/store';
@@ -30,12 +30,13 @@ export class RunHost {
   private retryTimer: NodeJS.Timeout | undefined;
   private closed = false;
 
-  constructor(private readonly deps: { store: Store; registry: Registry; log?: Logger; metrics?: ControllerMetrics; revertRetryMs?: number }) {
+  constructor(private readonly deps: { store: Store; registry: Registry; log?: Logger; metrics?: ControllerMetrics; revertRetryMs?: number; clock?: Clock }) {
     this.engine = new Engine({
       registry: deps.registry,
       journal: deps.store,
       log: deps.log ?? silentLogger,
       onEvent: (e) => this.onEvent(e),
+      ...(deps.clock ? { clock: deps.clock } : {}),
     });
   }
 
@@ -106,7 +107,7 @@ export class RunHost {
     const store = this.deps.store;
     const mine = new Set(this.active.keys());
     const unfinished = (await store.listUnfinishedRuns()).filter((id) => !mine.has(id));
-    const recovered = await recover({ registry: this.deps.registry, source: store, sink: store, force: true, runIds: unfinished, onEvent: (e) => this.onEvent(e), ...(this.deps.log ? { log: this.deps.log } : {}) });
+    const recovered = await recover({ registry: this.deps.registry, source: store, sink: store, force: true, runIds: unfinished, ...(this.deps.clock ? { clock: this.deps.clock } : {}), onEvent: (e) => this.onEvent(e), ...(this.deps.log ? { log: this.deps.log } : {}) });
     const swept = await sweepOrphans({
       registry: this.deps.registry,
       source: {

@@ -49,15 +49,15 @@ spec:
 `;
 
 beforeEach(async () => {
-  store = await openStore(':memory:');
+  store = await openStore(':memory:', { clock });
   const backend = new FakeBackend();
   backend.addTargets(1);
   const registry = createRegistry([fakePlugin(backend)]);
   const metrics = new ControllerMetrics();
-  runHost = new RunHost({ store, registry, metrics });
+  runHost = new RunHost({ store, registry, metrics, clock });
   ticker = createManualTicker();
   service = new ScheduleService({ store, runHost, parse: experimentParser(registry), ticker, clock, holderId: 'replica-a' });
-  app = await buildApp({ store, registry, runHost, metrics, schedules: service, rateLimitPerMinute: false });
+  app = await buildApp({ store, registry, runHost, metrics, schedules: service, rateLimitPerMinute: false, clock });
   token = (await store.createToken({ name: 'ops', scopes: ['run'] })).secret;
   await app.inject({ method: 'POST', url: '/v1/experiments', headers: { authorization: `Bearer ${token}` }, payload: { definition: experiment } });
 });
@@ -83,7 +83,10 @@ describe('/v1/schedules', () => {
   });
 
   it('the leader fires a due slot: the run carries the schedule id and the lease fencing token; history records it', async () => {
+    // Every part of the controller reads this one clock: the schedule is created before the slot, the tick after it.
+    clock.set('2026-11-23T08:03:00Z');
     const { scheduleId } = (await app.inject({ method: 'POST', url: '/v1/schedules', headers: h(), payload: { definition: schedule } })).json();
+    clock.set('2026-11-23T08:05:10Z');
     service.start();
     await ticker.tick();
     const fires = (await app.inject({ method: 'GET', url: `/v1/schedules/${scheduleId}/history`, headers: h() })).json().fires;

@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import { createRegistry, silentLogger, type Logger, type ProviderPlugin, type Registry } from '@faultline/core';
+import { createRegistry, silentLogger, systemClock, type Clock, type Logger, type ProviderPlugin, type Registry } from '@faultline/core';
 import { probesPlugin } from '@faultline/probes';
 import { toxiproxyPlugin } from '@faultline/faults-toxiproxy';
 import { openStore, type Store } from '@faultline/store';
@@ -27,6 +27,8 @@ export interface ControllerOptions {
   /** Run the scheduler in this replica (default true). Only the lease holder fires. */
   scheduler?: boolean;
   ssePollMs?: number;
+  /** The one clock for the store, runs, leases and the scheduler. Default: the system clock. */
+  clock?: Clock;
 }
 
 export interface Controller {
@@ -46,15 +48,16 @@ export interface Controller {
  */
 export async function startController(opts: ControllerOptions = {}): Promise<Controller> {
   const log = opts.log ?? silentLogger;
-  const store = await openStore(opts.database ?? '.faultline/faultline.db');
+  const clock = opts.clock ?? systemClock;
+  const store = await openStore(opts.database ?? '.faultline/faultline.db', { clock });
   const allow = opts.allowHosts ? { allowHosts: [...opts.allowHosts] } : {};
   const registry = createRegistry([toxiproxyPlugin(allow), probesPlugin(allow), ...(opts.plugins ?? [])]);
   const metrics = new ControllerMetrics();
-  const runHost = new RunHost({ store, registry, log, metrics, ...(opts.revertRetryMs ? { revertRetryMs: opts.revertRetryMs } : {}) });
+  const runHost = new RunHost({ store, registry, log, metrics, clock, ...(opts.revertRetryMs ? { revertRetryMs: opts.revertRetryMs } : {}) });
   let ready = false;
-  const schedules = new ScheduleService({ store, runHost, parse: experimentParser(registry), log });
+  const schedules = new ScheduleService({ store, runHost, parse: experimentParser(registry), log, clock });
   const app = await buildApp({
-    store, registry, runHost, metrics, schedules, ready: () => ready,
+    store, registry, runHost, metrics, schedules, clock, ready: () => ready,
     logger: opts.logRequests ?? false,
     ...(opts.authRequired !== undefined ? { authRequired: opts.authRequired } : {}),
     ...(opts.rateLimitPerMinute !== undefined ? { rateLimitPerMinute: opts.rateLimitPerMinute } : {}),

@@ -1,7 +1,7 @@
 import { promises as fs, constants as fsConstants } from 'node:fs';
 import path from 'node:path';
 import {
-  isTerminal, replayJournal, type JournalEvent, type JournalEventBody, type JournalSink, type JournalSource,
+  isTerminal, replayJournal, systemClock, type Clock, type JournalEvent, type JournalEventBody, type JournalSink, type JournalSource,
 } from '@faultline/core';
 
 /** Events whose loss after a crash could leave a fault behind: fsync'ed before append resolves. */
@@ -26,7 +26,7 @@ export class FileJournal implements JournalSink, JournalSource {
   private readonly runsDir: string;
   private readonly open = new Map<string, OpenRun>();
 
-  constructor(readonly stateDir: string) {
+  constructor(readonly stateDir: string, private readonly clock: Clock = systemClock) {
     this.runsDir = path.join(stateDir, 'runs');
   }
 
@@ -36,7 +36,7 @@ export class FileJournal implements JournalSink, JournalSource {
 
   async append(runId: string, body: JournalEventBody): Promise<JournalEvent> {
     const run = await this.openRun(runId);
-    const event = { seq: ++run.seq, at: new Date().toISOString(), runId, ...body } as JournalEvent;
+    const event = { seq: ++run.seq, at: this.clock.now().toISOString(), runId, ...body } as JournalEvent;
     const write = run.tail.then(async () => {
       await run.handle.write(JSON.stringify(event) + '\n');
       if (durableTypes.has(body.type)) await run.handle.datasync();

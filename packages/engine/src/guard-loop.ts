@@ -1,4 +1,4 @@
-import { sleep, type GuardSpec, type Logger, type ProbeResult, type Registry } from '@faultline/core';
+import { sleep, systemClock, type Clock, type GuardSpec, type Logger, type ProbeResult, type Registry } from '@faultline/core';
 import { runProbe } from './probe-runner.js';
 
 export interface GuardObservation {
@@ -14,6 +14,8 @@ export interface GuardLoopOptions {
   onObservation(o: GuardObservation): void | Promise<void>;
   /** Called once, synchronously after the breaching observation is recorded. */
   onBreach(o: GuardObservation): void;
+  /** Paces the guards. Default: the system clock. */
+  clock?: Clock;
 }
 
 /**
@@ -41,8 +43,8 @@ export class GuardLoop {
   private async loop(guard: GuardSpec, signal: AbortSignal): Promise<void> {
     let consecutive = 0;
     while (!signal.aborted) {
-      const started = performance.now();
-      const result = await runProbe(guard, this.opts.registry, { signal, log: this.opts.log, timeoutMs: Math.min(guard.timeoutMs, guard.everyMs) });
+      const started = (this.opts.clock ?? systemClock).monotonic();
+      const result = await runProbe(guard, this.opts.registry, { signal, log: this.opts.log, timeoutMs: Math.min(guard.timeoutMs, guard.everyMs), ...(this.opts.clock ? { clock: this.opts.clock } : {}) });
       if (signal.aborted) return;
       consecutive = result.ok ? 0 : consecutive + 1;
       const obs = { guard, result, consecutiveFailures: consecutive };
@@ -53,7 +55,7 @@ export class GuardLoop {
         this.opts.onBreach(obs);
         return;
       }
-      const wait = guard.everyMs - (performance.now() - started);
+      const wait = guard.everyMs - ((this.opts.clock ?? systemClock).monotonic() - started);
       await sleep(Math.max(0, wait), signal).catch(() => undefined);
     }
   }

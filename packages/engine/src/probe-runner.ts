@@ -1,5 +1,5 @@
 import {
-  checkExpectation, describeExpectation, toErrorInfo, withTimeout, type Logger, type ProbeResult, type ProbeSpec,
+  checkExpectation, describeExpectation, systemClock, type Clock, toErrorInfo, withTimeout, type Logger, type ProbeResult, type ProbeSpec,
   type Registry,
 } from '@faultline/core';
 
@@ -7,8 +7,9 @@ import {
  * Evaluates one probe with its timeout. Never throws: a probe that cannot evaluate (unreachable,
  * timeout, unknown kind) yields `ok: false` with `error` set — fail-safe for guards.
  */
-export async function runProbe(spec: ProbeSpec, registry: Registry, opts: { signal: AbortSignal; log: Logger; timeoutMs?: number }): Promise<ProbeResult> {
-  const started = performance.now();
+export async function runProbe(spec: ProbeSpec, registry: Registry, opts: { signal: AbortSignal; log: Logger; timeoutMs?: number; clock?: Clock }): Promise<ProbeResult> {
+  const clock = opts.clock ?? systemClock;
+  const started = clock.monotonic();
   const timeoutMs = opts.timeoutMs ?? spec.timeoutMs;
   const expected = describeExpectation(spec.expect);
   const probe = registry.probes.get(spec.kind);
@@ -21,13 +22,13 @@ export async function runProbe(spec: ProbeSpec, registry: Registry, opts: { sign
       probe: spec.name, kind: spec.kind, ok: check.ok, observed: obs.value, expected: check.expected, reason: check.reason,
       ...(obs.latencyMs !== undefined ? { latencyMs: obs.latencyMs } : {}),
       ...(obs.status !== undefined ? { status: obs.status } : {}),
-      durationMs: performance.now() - started,
+      durationMs: clock.monotonic() - started,
     };
   } catch (err) {
     const error = toErrorInfo(err);
     return {
       probe: spec.name, kind: spec.kind, ok: false, observed: null, expected, reason: `could not evaluate: ${error.message}`,
-      error, durationMs: performance.now() - started,
+      error, durationMs: clock.monotonic() - started,
     };
   }
 }

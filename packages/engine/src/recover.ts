@@ -1,6 +1,7 @@
 import os from 'node:os';
 import {
-  canTransition, defaultRevertPolicy, isTerminal, possiblyActive, replayJournal, silentLogger, withTimeout,
+  canTransition, defaultRevertPolicy, isTerminal, possiblyActive, replayJournal, silentLogger, systemClock, withTimeout,
+  type Clock,
   type JournalEvent, type JournalEventBody, type JournalSink, type JournalSource, type Logger, type Registry,
   type RevertPolicy, type RunState, type Target,
 } from '@faultline/core';
@@ -17,6 +18,8 @@ export interface RecoverOptions {
   force?: boolean;
   /** Only these runs (default: every unfinished run). */
   runIds?: readonly string[];
+  /** Where recovery reads time for its verdicts. Default: the system clock. */
+  clock?: Clock;
 }
 
 export interface RecoveredRun {
@@ -44,6 +47,7 @@ function processAlive(pid: number): boolean {
  */
 export async function recover(opts: RecoverOptions): Promise<RecoveredRun[]> {
   const log = opts.log ?? silentLogger;
+  const clock = opts.clock ?? systemClock;
   const out: RecoveredRun[] = [];
   const ids = opts.runIds ?? (await opts.source.listUnfinishedRuns());
   for (const runId of ids) {
@@ -73,7 +77,7 @@ export async function recover(opts: RecoverOptions): Promise<RecoveredRun[]> {
     if (open.length === 0) {
       const reason = `interrupted in state ${state} (process died); nothing was active`;
       if (!(await to('failed', reason))) await to('reverting', reason).then(() => to('aborted', reason));
-      await journal({ type: 'verdict', outcome: current === 'failed' ? 'failed' : 'aborted', reason, timings: timingsOf(events) });
+      await journal({ type: 'verdict', outcome: current === 'failed' ? 'failed' : 'aborted', reason, timings: timingsOf(events, clock) });
       out.push({ runId, experiment: name, previousState: state, action: 'nothing-to-revert', faults: [], detail: reason });
       continue;
     }
@@ -81,26 +85,26 @@ export async function recover(opts: RecoverOptions): Promise<RecoveredRun[]> {
     const active: ActiveFault[] = open.map((r) => ({
       fault: r.fault, faultType: r.faultType, target: r.target, attempts: r.revertAttempts, ...(r.undo !== undefined ? { undo: r.undo } : {}),
     }));
-    const left = await revertAll(active, { runId, policy, providers: opts.registry.faults, log, journal, by: 'recover' });
+    const left = await revertAll(active, { runId, policy, providers: opts.registry.faults, log, clock, journal, by: 'recover' });
     const faults = active.map((a) => ({ fault: a.fault, target: a.target.name, reverted: !left.includes(a) }));
     if (left.length) {
       const reason = `recover could not revert ${left.map((l) => `"${l.fault}" on ${l.target.name}`).join(', ')}; run recover again`;
       await to('revert-pending', reason);
-      await journal({ type: 'verdict', outcome: 'revert-pending', reason, timings: timingsOf(events) });
+      await journal({ type: 'verdict', outcome: 'revert-pending', reason, timings: timingsOf(events, clock) });
       out.push({ runId, experiment: name, previousState: state, action: 'revert-pending', faults, detail: reason });
     } else {
       const reason = `the process running it stopped in state ${state}; recover reverted ${active.length} fault record(s)`;
       await to('aborted', reason);
-      await journal({ type: 'verdict', outcome: 'aborted', reason, timings: { ...timingsOf(events), allRevertedAt: new Date().toISOString() } });
+      await journal({ type: 'verdict', outcome: 'aborted', reason, timings: { ...timingsOf(events, clock), allRevertedAt: clock.now().toISOString() } });
       out.push({ runId, experiment: name, previousState: state, action: 'reverted', faults, detail: reason });
     }
   }
   return out;
 }
 
-function timingsOf(events: readonly JournalEvent[]) {
-  const startedAt = events[0]?.at ?? new Date().toISOString();
-  const endedAt = new Date().toISOString();
+function timingsOf(events: readonly JournalEvent[], clock: Clock) {
+  const endedAt = clock.now().toISOString();
+  const startedAt = events[0]?.at ?? endedAt;
   return { startedAt, endedAt, durationMs: Date.parse(endedAt) - Date.parse(startedAt) };
 }
 

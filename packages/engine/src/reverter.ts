@@ -1,5 +1,5 @@
 import {
-  backoffMs, sleep, toErrorInfo, withTimeout, type FaultProvider, type JournalEventBody, type Logger, type RevertPolicy,
+  backoffMs, sleep, systemClock, toErrorInfo, withTimeout, type Clock, type FaultProvider, type JournalEventBody, type Logger, type RevertPolicy,
   type Target, type Json,
 } from '@faultline/core';
 
@@ -23,6 +23,8 @@ export interface RevertOptions {
   /** Max concurrent reverts within one fault's targets. */
   concurrency?: number;
   random?: () => number;
+  /** Measures revert durations. Default: the system clock. */
+  clock?: Clock;
 }
 
 /**
@@ -36,7 +38,7 @@ export async function revertWithRetry(f: ActiveFault, opts: RevertOptions): Prom
     const attempt = f.attempts + 1;
     f.attempts = attempt;
     await opts.journal({ type: 'fault-reverting', fault: f.fault, targetId: f.target.id, attempt });
-    const started = performance.now();
+    const started = (opts.clock ?? systemClock).monotonic();
     try {
       if (!provider) throw new Error(`no provider for fault type "${f.faultType}" is registered in this process`);
       await withTimeout(`revert of "${f.fault}" on ${f.target.name}`, opts.policy.timeoutMs, (signal) =>
@@ -44,7 +46,7 @@ export async function revertWithRetry(f: ActiveFault, opts: RevertOptions): Prom
           runId: opts.runId, faultName: f.fault, signal, log: opts.log, timeoutMs: opts.policy.timeoutMs,
         }));
       await opts.journal({
-        type: 'fault-reverted', fault: f.fault, targetId: f.target.id, attempt, durationMs: performance.now() - started, by: opts.by ?? 'run',
+        type: 'fault-reverted', fault: f.fault, targetId: f.target.id, attempt, durationMs: (opts.clock ?? systemClock).monotonic() - started, by: opts.by ?? 'run',
       });
       return true;
     } catch (err) {

@@ -1,6 +1,6 @@
 import os from 'node:os';
 import {
-  assertTransition, newRunId, ProviderError, redactSecrets, silentLogger, sleep, toErrorInfo, withTimeout,
+  assertTransition, newRunId, systemClock, type Clock, ProviderError, redactSecrets, silentLogger, sleep, toErrorInfo, withTimeout,
   type AbortSource, type Experiment, type JournalEvent, type JournalEventBody, type JournalSink, type Logger, type Outcome,
   type PlannedFault, type ProbeResult, type ProbeSpec, type Registry, type RunPlan, type RunState, type RunTimings,
 } from '@faultline/core';
@@ -15,6 +15,8 @@ export interface EngineOptions {
   log?: Logger;
   /** Every journal event after it is stored (progress views, SSE, metrics). Must not throw. */
   onEvent?: (event: JournalEvent) => void;
+  /** Where the run reads time (timings, hold, guard cadence). Default: the system clock. */
+  clock?: Clock;
 }
 
 export interface StartOptions {
@@ -78,11 +80,14 @@ class Run {
   private allRevertedAt: Date | undefined;
   private failure: string | undefined;
   private readonly active = new Map<string, ActiveFault>();
-  private readonly startedAt = new Date();
+  private readonly startedAt: Date;
+  private readonly clock: Clock;
   private readonly log: Logger;
   private readonly done: Promise<RunResult>;
 
   constructor(private readonly experiment: Experiment, private readonly eng: EngineOptions, private readonly opts: StartOptions) {
+    this.clock = eng.clock ?? systemClock;
+    this.startedAt = this.clock.now();
     this.runId = opts.runId ?? newRunId();
     this.log = eng.log ?? silentLogger;
     this.done = this.execute();
@@ -105,7 +110,7 @@ class Run {
 
   private abort(source: AbortSource, reason: string): void {
     if (this.abortInfo) return;
-    this.abortInfo = { source, reason, at: new Date() };
+    this.abortInfo = { source, reason, at: this.clock.now() };
     this.abortCtl.abort(new Error(reason));
     void this.journal({ type: 'abort', source, reason }).catch((err) => this.log.error({ runId: this.runId, err }, 'could not journal abort'));
   }
@@ -147,7 +152,7 @@ class Run {
       if (this.active.size > 0) {
         // Should be unreachable (the lifecycle reverts in a finally), but never give up on a revert.
         const left = await revertAll([...this.active.values()], {
-          runId: this.runId, policy: this.experiment.spec.revert, providers: this.eng.registry.faults, log: this.log,
+          runId: this.runId, policy: this.experiment.spec.revert, providers: this.eng.registry.faults, log: this.log, clock: this.clock,
           journal: (body) => this.journalBestEffort(body),
         });
         for (const [key, f] of [...this.active.entries()]) if (!left.includes(f)) this.active.delete(key);
@@ -213,11 +218,12 @@ class Run {
       guards: spec.guards,
       registry: this.eng.registry,
       log: this.log,
+      clock: this.clock,
       onObservation: (o) =>
         this.journal({ type: 'probe', phase: 'guard', result: o.result, consecutiveFailures: o.consecutiveFailures, breachAfter: o.guard.breachAfter })
           .then(() => undefined, (err) => this.log.warn({ runId: this.runId, err }, 'could not journal guard observation')),
       onBreach: (o) => {
-        this.breachAt = new Date();
+        this.breachAt = this.clock.now();
         // Journal the breach first (appends keep call order), then abort at once: the decision is synchronous.
         void this.journal({ type: 'guard-breach', guard: o.guard.name, consecutiveFailures: o.consecutiveFailures, result: o.result }).catch(() => undefined);
         this.abort('guard', `guard "${o.guard.name}" breached after ${o.consecutiveFailures} consecutive failure${o.consecutiveFailures === 1 ? '' : 's'}: ${o.result.reason}`);
@@ -235,13 +241,13 @@ class Run {
       }
       if (!this.abortInfo) {
         await this.to('holding');
-        const holdStart = performance.now();
+        const holdStart = this.clock.monotonic();
         for (const f of plan.faults) {
           if (f.afterMs > 0) tasks.push(this.at(holdStart + f.afterMs, holdCtl.signal, () => this.injectFault(f, plan, holdCtl.signal)));
           if (f.untilMs < spec.durationMs) tasks.push(this.at(holdStart + f.untilMs, holdCtl.signal, () => this.revertFaultEarly(f)));
         }
         await sleep(spec.durationMs, holdCtl.signal).catch(() => undefined);
-        this.holdEndAt = new Date();
+        this.holdEndAt = this.clock.now();
       }
     } catch (err) {
       if (!this.abortInfo) {
@@ -255,7 +261,7 @@ class Run {
       await Promise.allSettled(tasks); // an in-flight delayed inject finishes (aborted) before we revert it
       await this.to('reverting', this.abortInfo ? `aborted (${this.abortInfo.source})` : 'hold ended');
       const left = await revertAll([...this.active.values()], {
-        runId: this.runId, policy: spec.revert, providers: this.eng.registry.faults, log: this.log,
+        runId: this.runId, policy: spec.revert, providers: this.eng.registry.faults, log: this.log, clock: this.clock,
         journal: (body) => this.journalBestEffort(body),
       });
       for (const f of [...this.active.entries()]) if (!left.includes(f[1])) this.active.delete(f[0]);
@@ -265,7 +271,7 @@ class Run {
       const list = [...this.active.values()].map((f) => `"${f.fault}" on ${f.target.name}`).join(', ');
       return this.finish('revert-pending', `could not revert ${list} after ${spec.revert.maxAttempts} attempts; run \`faultline recover\` to retry`);
     }
-    this.allRevertedAt = new Date();
+    this.allRevertedAt = this.clock.now();
     if (this.failure) return this.end('failed', this.failure);
     if (this.abortInfo && ['signal', 'halt', 'api'].includes(this.abortInfo.source)) return this.end('aborted', this.abortInfo.reason);
 
@@ -283,7 +289,7 @@ class Run {
   /** Runs `fn` at performance-time `when` unless the hold ends first. Errors abort the run. */
   private async at(when: number, signal: AbortSignal, fn: () => Promise<void>): Promise<void> {
     try {
-      await sleep(Math.max(0, when - performance.now()), signal);
+      await sleep(Math.max(0, when - this.clock.monotonic()), signal);
     } catch {
       return;
     }
@@ -311,12 +317,12 @@ class Run {
         this.active.set(`${f.name}\u0000${target.id}`, record);
         // Write-ahead: the record is durable before the backend is touched.
         await this.journal({ type: 'fault-injecting', fault: f.name, faultType: f.type, target, params: redactSecrets(f.params) });
-        const started = performance.now();
+        const started = this.clock.monotonic();
         try {
           const undo = await withTimeout(`inject of "${f.name}" on ${target.name}`, timeoutMs, (s) =>
             provider.inject(target, f.params, { runId: this.runId, faultName: f.name, signal: s, log: this.log, timeoutMs, leaseMs }), signal);
           if (undo !== undefined) record.undo = undo;
-          await this.journal({ type: 'fault-injected', fault: f.name, targetId: target.id, durationMs: performance.now() - started, ...(undo !== undefined ? { undo } : {}) });
+          await this.journal({ type: 'fault-injected', fault: f.name, targetId: target.id, durationMs: this.clock.monotonic() - started, ...(undo !== undefined ? { undo } : {}) });
         } catch (err) {
           await this.journalBestEffort({ type: 'fault-inject-failed', fault: f.name, targetId: target.id, error: toErrorInfo(err) });
           if (signal.aborted) return;
@@ -335,7 +341,7 @@ class Run {
     for (const [key, a] of mine) {
       const ok = await revertWithRetry(a, {
         runId: this.runId, policy: { ...this.experiment.spec.revert, maxAttempts: 1 }, providers: this.eng.registry.faults,
-        log: this.log, journal: (b) => this.journalBestEffort(b),
+        log: this.log, clock: this.clock, journal: (b) => this.journalBestEffort(b),
       });
       if (ok) this.active.delete(key);
     }
@@ -344,7 +350,7 @@ class Run {
   private async steadyState(phase: 'before' | 'after', probes: readonly ProbeSpec[]): Promise<ProbeResult[]> {
     const signal = phase === 'before' ? this.abortCtl.signal : new AbortController().signal;
     return Promise.all(probes.map(async (p) => {
-      const result = await runProbe(p, this.eng.registry, { signal, log: this.log });
+      const result = await runProbe(p, this.eng.registry, { signal, log: this.log, clock: this.clock });
       await this.journal({ type: 'probe', phase, result });
       return result;
     }));
@@ -362,7 +368,7 @@ class Run {
   }
 
   private result(outcome: Outcome, reason: string): RunResult {
-    const endedAt = new Date();
+    const endedAt = this.clock.now();
     const ms = (a?: Date, b?: Date) => (a && b ? b.getTime() - a.getTime() : undefined);
     const revertFrom = this.abortInfo?.at ?? this.holdEndAt;
     const optional = {

@@ -1,5 +1,5 @@
 import { EventEmitter } from 'node:events';
-import { silentLogger, type Logger } from '@faultline/core';
+import { systemClock, silentLogger, type Logger } from '@faultline/core';
 import { parseHostPort } from './address.js';
 import { badBody, ProxyConflictError, proxyNotFound, ProxyRequestError, toxicNotFound } from './errors.js';
 import type { ProxyConfig, ProxyJson, ProxyPatch, ToxicInput, ToxicJson, ToxicPatch, ToxicRemovalReason, ToxicRemovedEvent } from './model.js';
@@ -180,7 +180,7 @@ export class ProxyCollection extends EventEmitter<ProxyCollectionEvents> {
       const toxicityChanged = valid.toxicity !== undefined && valid.toxicity !== toxic.toxicity;
       toxic.attributes = attributes;
       if (valid.toxicity !== undefined) toxic.toxicity = valid.toxicity;
-      if (valid.ttl !== undefined) this.armTtl(proxy, toxic, valid.ttl === 0 ? undefined : Date.now() + valid.ttl, valid.ttl);
+      if (valid.ttl !== undefined) this.armTtl(proxy, toxic, valid.ttl === 0 ? undefined : systemClock.nowMs() + valid.ttl, valid.ttl);
       proxy.updateToxic(toxic, toxicityChanged);
       this.changed();
       return toxic.toJSON();
@@ -224,7 +224,7 @@ export class ProxyCollection extends EventEmitter<ProxyCollectionEvents> {
         }
         for (const saved of proxies.find((p) => p.name === proxy.name)?.toxics ?? []) {
           const expiresAt = saved.expires_at === undefined ? undefined : Date.parse(saved.expires_at);
-          if (expiresAt !== undefined && !(expiresAt > Date.now())) continue;
+          if (expiresAt !== undefined && !(expiresAt > systemClock.nowMs())) continue;
           try {
             await this.attach(proxy, validateToxicInput({ ...saved, ttl: undefined }), expiresAt === undefined ? undefined : { expiresAt, ttlMs: saved.ttl ?? 0 });
           } catch (err) {
@@ -308,7 +308,7 @@ export class ProxyCollection extends EventEmitter<ProxyCollectionEvents> {
     const toxic = new Toxic(input.name, definition, input.stream, { toxicity: input.toxicity, attributes });
     proxy.addToxic(toxic);
     if (restored) this.armTtl(proxy, toxic, restored.expiresAt, restored.ttlMs);
-    else if (input.ttl !== undefined) this.armTtl(proxy, toxic, Date.now() + input.ttl, input.ttl);
+    else if (input.ttl !== undefined) this.armTtl(proxy, toxic, systemClock.nowMs() + input.ttl, input.ttl);
     return toxic;
   }
 
@@ -335,7 +335,7 @@ export class ProxyCollection extends EventEmitter<ProxyCollectionEvents> {
         this.detach(proxy, toxic, 'expired');
         this.changed();
       }).catch((err: unknown) => this.log.error({ proxy: proxy.name, toxic: toxic.name, err: String(err) }, 'expiring toxic failed'));
-    }, Math.max(0, expiresAt - Date.now()));
+    }, Math.max(0, expiresAt - systemClock.nowMs()));
     this.ttlTimers.set(toxic, timer);
   }
 

@@ -8,7 +8,7 @@ describeEachBackend('leases', ({ fresh }) => {
     const clock = manualClock();
     const db = await fresh();
     // Two replicas, each with its own store instance, sharing one clock.
-    const [a, b] = await Promise.all([db.open({ now: clock.now }), db.open({ now: clock.now })]);
+    const [a, b] = await Promise.all([db.open({ clock }), db.open({ clock })]);
 
     const la = await a!.tryAcquire('scheduler', 'replica-a', 15_000);
     expect(la).toMatchObject({ name: 'scheduler', holder: 'replica-a' });
@@ -45,7 +45,7 @@ describeEachBackend('leases', ({ fresh }) => {
   it('lets exactly one of many concurrent contenders win, and keeps leases independent by name', async () => {
     const clock = manualClock();
     const db = await fresh();
-    const stores = await Promise.all([db.open({ now: clock.now }), db.open({ now: clock.now }), db.open({ now: clock.now })]);
+    const stores = await Promise.all([db.open({ clock }), db.open({ clock }), db.open({ clock })]);
     const results = await Promise.all(Array.from({ length: 12 }, (_, i) => stores[i % 3]!.tryAcquire('leader', `h${i}`, 5000)));
     const winners = results.filter((r) => r !== undefined);
     expect(winners).toHaveLength(1);

@@ -1,5 +1,5 @@
 import { sql, type Kysely } from 'kysely';
-import { UsageError, type Logger } from '@faultline/core';
+import { UsageError, systemClock, type Clock, type Logger } from '@faultline/core';
 import type { Database } from './database.js';
 import { StoreError, isUniqueViolation, wrapStoreError } from './errors.js';
 import { ensureSchema, isValidSchemaName, openPostgres, redactUrl, type PostgresOptions } from './dialects/postgres.js';
@@ -59,8 +59,8 @@ export function parseStoreUrl(url: string): StoreLocation {
 }
 
 export interface OpenStoreOptions {
-  /** Clock for timestamps and lease expiry (tests). Default: `() => new Date()`. */
-  readonly now?: () => Date;
+  /** Clock for timestamps, lease and idempotency expiry. Default: the system clock. */
+  readonly clock?: Clock;
   readonly log?: Logger;
   readonly sqlite?: SqliteOptions;
   /** Pool and timeout settings; `schema` overrides `?schema=` in the URL. */
@@ -74,7 +74,8 @@ export interface OpenStoreOptions {
  */
 export async function openStore(url: string = DEFAULT_SQLITE_PATH, options: OpenStoreOptions = {}): Promise<Store> {
   const where = parseStoreUrl(url);
-  const now = options.now ?? (() => new Date());
+  const clock = options.clock ?? systemClock;
+  const now = (): Date => clock.now();
   if (where.dialect === 'sqlite') {
     let conn;
     try {

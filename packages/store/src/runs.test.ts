@@ -66,7 +66,7 @@ describeEachBackend('runs', ({ fresh }) => {
 
   it('lists newest first with filters by state, experiment and labels, paged by an opaque cursor', async () => {
     const clock = manualClock();
-    const store = await (await fresh()).open({ now: clock.now });
+    const store = await (await fresh()).open({ clock });
     const made: string[] = [];
     for (let i = 0; i < 7; i++) {
       clock.advance(1000);

@@ -6,7 +6,7 @@ import { manualClock } from './testing/clock.js';
 describeEachBackend('schedules', ({ fresh }) => {
   it('creates, reads, updates, pauses and deletes schedules; names are unique', async () => {
     const clock = manualClock();
-    const store = await (await fresh()).open({ now: clock.now });
+    const store = await (await fresh()).open({ clock });
     const body = { cron: '0 3 * * *', timezone: 'Europe/Berlin', experiment: 'checkout' };
     const s = await store.createSchedule({ name: 'nightly', body });
     expect(s).toMatchObject({ name: 'nightly', body, paused: false, createdAt: clock.now().toISOString() });
@@ -29,7 +29,7 @@ describeEachBackend('schedules', ({ fresh }) => {
 
   it('records fire history with decisions and keeps the last fire on the schedule', async () => {
     const clock = manualClock();
-    const store = await (await fresh()).open({ now: clock.now });
+    const store = await (await fresh()).open({ clock });
     const s = await store.createSchedule({ name: 'nightly', body: { cron: '0 3 * * *' } });
     const fires = [];
     clock.advance(60_000);

@@ -23,7 +23,7 @@ describeEachBackend('tokens', ({ fresh }) => {
 
   it('verifies the right secret, rejects wrong, malformed and revoked ones', async () => {
     const clock = manualClock();
-    const store = await (await fresh()).open({ now: clock.now });
+    const store = await (await fresh()).open({ clock });
     const { token, secret } = await store.createToken({ name: 'admin', scopes: ['admin'] });
     const other = await store.createToken({ name: 'reader', scopes: ['read'] });
     clock.advance(5000);
@@ -47,7 +47,7 @@ describeEachBackend('tokens', ({ fresh }) => {
 
   it('updates last_used_at at most once a minute', async () => {
     const clock = manualClock();
-    const store = await (await fresh()).open({ now: clock.now });
+    const store = await (await fresh()).open({ clock });
     const { secret } = await store.createToken({ name: 't', scopes: ['read'] });
     const first = (await store.verifyToken(secret))?.lastUsedAt;
     clock.advance(30_000);
@@ -66,7 +66,7 @@ describeEachBackend('tokens', ({ fresh }) => {
 describeEachBackend('audit log', ({ fresh }) => {
   it('appends entries and pages newest first with `before`', async () => {
     const clock = manualClock();
-    const store = await (await fresh()).open({ now: clock.now });
+    const store = await (await fresh()).open({ clock });
     const written = [];
     for (let i = 0; i < 5; i++) {
       clock.advance(1000);

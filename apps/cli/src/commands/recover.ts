@@ -2,7 +2,7 @@ import path from 'node:path';
 import { exitCodes } from '@faultline/core';
 import { FileJournal, recover, sweepOrphans } from '@faultline/engine';
 import type { CliIo } from '../io.js';
-import { palette } from '../io.js';
+import { clockOf, palette } from '../io.js';
 import { cliLogger } from '../logger.js';
 import { buildRegistry } from '../registry.js';
 
@@ -13,14 +13,14 @@ import { buildRegistry } from '../registry.js';
  */
 export async function recoverCommand(io: CliIo, opts: { stateDir: string; force?: boolean; sweepUnknown?: boolean; output?: string; verbose?: boolean; kubeconfig?: string; context?: string }): Promise<number> {
   const p = palette(io);
-  const journal = new FileJournal(path.resolve(io.cwd, opts.stateDir));
+  const journal = new FileJournal(path.resolve(io.cwd, opts.stateDir), clockOf(io));
   const kinds = new Set<string>();
   for (const runId of await journal.listRuns()) {
     for (const e of await journal.read(runId)) if (e.type === 'fault-injecting') kinds.add(e.target.kind);
   }
   const registry = await buildRegistry({ kinds: [...kinds], ...(opts.kubeconfig ? { kubeconfig: opts.kubeconfig } : {}), ...(opts.context ? { context: opts.context } : {}) });
   const log = cliLogger(io, opts.verbose ?? false);
-  const recovered = await recover({ registry, source: journal, sink: journal, log, ...(opts.force ? { force: true } : {}) });
+  const recovered = await recover({ registry, source: journal, sink: journal, log, clock: clockOf(io), ...(opts.force ? { force: true } : {}) });
   const swept = await sweepOrphans({ registry, source: journal, log, onlyKnownRuns: !opts.sweepUnknown });
   await journal.close();
   if (opts.output === 'json') {

@@ -2,7 +2,7 @@ import path from 'node:path';
 import { exitCodes, type JournalEvent } from '@faultline/core';
 import { Engine, FileJournal, type RunResult } from '@faultline/engine';
 import type { CliIo } from '../io.js';
-import { palette } from '../io.js';
+import { clockOf, palette } from '../io.js';
 import { loadExperiment } from '../load.js';
 import { cliLogger } from '../logger.js';
 import { ProgressView } from '../render/progress.js';
@@ -42,13 +42,14 @@ export async function runCommand(io: CliIo, file: string, opts: RunOptions): Pro
     return plan.limits.some((l) => !l.ok) ? exitCodes.aborted : 0;
   }
 
-  const journal = new FileJournal(stateDir);
+  const journal = new FileJournal(stateDir, clockOf(io));
   const view = json ? undefined : new ProgressView(io);
   const events: JournalEvent[] = [];
   const engine = new Engine({
     registry: loaded.registry,
     journal,
     log,
+    clock: clockOf(io),
     onEvent: (e) => {
       events.push(e);
       if (json) io.stdout.write(JSON.stringify(e) + '\n');

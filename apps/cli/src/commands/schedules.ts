@@ -4,7 +4,7 @@ import path from 'node:path';
 import { UsageError } from '@faultline/core';
 import { loadCalendars, parseSchedule, preview, type SchedulePreview } from '@faultline/scheduler';
 import type { CliIo } from '../io.js';
-import { palette } from '../io.js';
+import { clockOf, palette } from '../io.js';
 import { clientFor, type RemoteOptions } from './remote.js';
 
 type Action = 'list' | 'create' | 'show' | 'preview' | 'pause' | 'resume' | 'delete' | 'history';
@@ -27,7 +27,7 @@ function printPreview(io: CliIo, p: SchedulePreview): void {
  * `faultline schedules preview schedule.yaml --from 2026-12-20 --to 2027-01-05`.
  */
 export async function schedulesCommand(io: CliIo, action: Action, opts: RemoteOptions & { target?: string; from?: string; to?: string; limit?: number }): Promise<number> {
-  const from = opts.from ? new Date(opts.from) : new Date();
+  const from = opts.from ? new Date(opts.from) : clockOf(io).now();
   const to = opts.to ? new Date(opts.to) : new Date(from.getTime() + 14 * 86_400_000);
   if (Number.isNaN(from.getTime()) || Number.isNaN(to.getTime())) throw new UsageError('--from/--to want dates like 2026-12-20 or 2026-12-20T09:00:00Z');
   const local = opts.target && (opts.target.endsWith('.yaml') || opts.target.endsWith('.yml') || opts.target.endsWith('.json')) && existsSync(path.resolve(io.cwd, opts.target));

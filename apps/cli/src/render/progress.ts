@@ -1,6 +1,6 @@
 import { formatDuration, type JournalEvent, type ProbeResult, type RunState } from '@faultline/core';
 import type { CliIo, Palette } from '../io.js';
-import { palette } from '../io.js';
+import { clockOf, palette } from '../io.js';
 import { probeLine, sparkline } from './format.js';
 
 const phaseLabel: Partial<Record<RunState, string>> = {
@@ -120,7 +120,7 @@ export class ProgressView {
     const p = this.p;
     const phase = phaseLabel[this.state];
     if (!phase) return [];
-    const left = this.state === 'holding' && this.holdEndsAt ? ` ${formatDuration(Math.max(0, this.holdEndsAt - Date.now()))} left` : '';
+    const left = this.state === 'holding' && this.holdEndsAt ? ` ${formatDuration(Math.max(0, this.holdEndsAt - clockOf(this.io).nowMs()))} left` : '';
     const lines = [`${p.cyan('◷')} ${p.bold(phase)}${left}`];
     for (const [name, g] of this.guards) {
       const last = g.results.at(-1);

@@ -1,6 +1,6 @@
 import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { UsageError } from '@faultline/core';
+import { UsageError, type Clock } from '@faultline/core';
 import type { ScheduleRecord } from '@faultline/store';
 import type { ScheduleService } from '../schedule-service.js';
 
@@ -9,7 +9,7 @@ const Id = Type.Object({ id: Type.String({ description: 'schedule id or name' })
 const view = (r: ScheduleRecord) => ({ ...r, links: { self: `/v1/schedules/${r.scheduleId}`, preview: `/v1/schedules/${r.scheduleId}/preview`, history: `/v1/schedules/${r.scheduleId}/history` } });
 
 /** `/v1/schedules`: CRUD, pause/resume, fire history, and a preview of the next fire times. */
-export const schedulesRoutes: FastifyPluginAsyncTypebox<{ service: ScheduleService }> = async (app, { service }) => {
+export const schedulesRoutes: FastifyPluginAsyncTypebox<{ service: ScheduleService; clock: Clock }> = async (app, { service, clock }) => {
   app.post('/v1/schedules', { config: { scope: 'run', audit: 'schedules.create' }, schema: { summary: 'Create a schedule', body: Body } },
     async (request, reply) => reply.status(201).send(view(await service.create(request.body.definition))));
   app.get('/v1/schedules', { config: { scope: 'read' }, schema: { summary: 'All schedules' } },
@@ -37,7 +37,7 @@ export const schedulesRoutes: FastifyPluginAsyncTypebox<{ service: ScheduleServi
       querystring: Type.Object({ from: Type.Optional(Type.String({ format: 'date-time' })), to: Type.Optional(Type.String({ format: 'date-time' })), limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500 })) }),
     },
   }, async (request) => {
-    const from = request.query.from ? new Date(request.query.from) : new Date();
+    const from = request.query.from ? new Date(request.query.from) : clock.now();
     const to = request.query.to ? new Date(request.query.to) : new Date(from.getTime() + 14 * 86_400_000);
     if (!(to > from)) throw new UsageError('`to` must be after `from`');
     return service.preview(request.params.id, { from, to, ...(request.query.limit ? { limit: request.query.limit } : {}) });

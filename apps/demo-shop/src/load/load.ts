@@ -1,4 +1,5 @@
 import { Agent, request } from 'undici';
+import { systemClock } from '@faultline/core';
 
 export interface LoadOptions {
   /** Full URL to GET, e.g. http://127.0.0.1:8080/product/kb-001. */
@@ -81,12 +82,12 @@ export function startLoad(opts: LoadOptions): RunningLoad {
   let skipped = 0;
   const inFlight = new Set<Promise<void>>();
   let running = true;
-  const started = performance.now();
+  const started = systemClock.monotonic();
   let last = started;
   let credit = 0;
 
   const one = async () => {
-    const t0 = performance.now();
+    const t0 = systemClock.monotonic();
     try {
       const res = await request(url, { dispatcher: agent, signal: AbortSignal.timeout(timeoutMs) });
       await res.body.dump();
@@ -97,7 +98,7 @@ export function startLoad(opts: LoadOptions): RunningLoad {
       if (name === 'TimeoutError' || name === 'AbortError' || /^UND_ERR_.*TIMEOUT$/.test(code ?? '')) timeouts++;
       else networkErrors++;
     } finally {
-      const ms = performance.now() - t0;
+      const ms = systemClock.monotonic() - t0;
       // Keep a bounded, evenly thinned sample so percentiles stay cheap in long runs.
       if (latencies.length < MAX_SAMPLES) latencies.push(ms);
       else latencies[Math.floor(Math.random() * MAX_SAMPLES)] = ms;
@@ -129,7 +130,7 @@ export function startLoad(opts: LoadOptions): RunningLoad {
     })());
 
   const ticker = setInterval(() => {
-    const now = performance.now();
+    const now = systemClock.monotonic();
     credit = Math.min(credit + ((now - last) / 1000) * opts.rps, opts.rps); // no burst after a stall
     last = now;
     while (credit >= 1 && running) {

@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import type { ServiceMetrics } from './metrics.js';
+import { systemClock } from '@faultline/core';
 
 /** A running demo service. close() releases every socket and timer it owns. */
 export interface RunningService {
@@ -68,11 +69,11 @@ export async function startHttpService(opts: {
     const labels = { service, route, code: String(code) };
     metrics.requests.inc(labels);
     if (code >= 500) metrics.errors.inc(labels);
-    metrics.duration.observe(labels, (performance.now() - started) / 1000);
+    metrics.duration.observe(labels, (systemClock.monotonic() - started) / 1000);
   };
 
   const server = createServer((req, res) => {
-    const started = performance.now();
+    const started = systemClock.monotonic();
     const path = new URL(req.url ?? '/', 'http://demo').pathname;
     if (path === '/metrics') {
       metrics.registry.metrics().then(

@@ -1,5 +1,5 @@
 import { Type, type Static } from '@sinclair/typebox';
-import { FaultlineError, ProbeError, type Observation, type Probe } from '@faultline/core';
+import { systemClock, FaultlineError, ProbeError, type Observation, type Probe } from '@faultline/core';
 import type { DockerApi } from '../shared/api.js';
 import { inspectContainer } from '../shared/containers.js';
 
@@ -29,7 +29,7 @@ export function createDockerProbe(deps: { api: DockerApi }): Probe<DockerProbePa
     summary: 'Container state, health or restart count from the Docker engine.',
     async observe(params, ctx): Promise<Observation> {
       const measure = params.measure ?? 'state';
-      const started = performance.now();
+      const started = systemClock.monotonic();
       let info;
       try {
         info = await inspectContainer(deps.api, params.container, ctx);
@@ -40,7 +40,7 @@ export function createDockerProbe(deps: { api: DockerApi }): Probe<DockerProbePa
           retryable: err instanceof FaultlineError ? err.retryable : true,
         });
       }
-      const latencyMs = performance.now() - started;
+      const latencyMs = systemClock.monotonic() - started;
       if (!info) {
         if (measure === 'restart-count') {
           throw new ProbeError(`docker probe: container ${params.container} does not exist, so it has no restart count`, {

@@ -1,5 +1,6 @@
 import { createHash, webcrypto } from 'node:crypto';
 import * as x509 from '@peculiar/x509';
+import { systemClock } from '@faultline/core';
 
 x509.cryptoProvider.set(webcrypto as unknown as Parameters<typeof x509.cryptoProvider.set>[0]);
 
@@ -70,7 +71,7 @@ function validity(variant: CertVariant, now: number): { notBefore: Date; notAfte
  * with `caPem` make clients that trust the Secret's CA see exactly the intended failure.
  */
 export async function issueFaultyCertificate(opts: { original: CertNames; variant: CertVariant; label: string; now?: number }): Promise<FaultyCertificate> {
-  const now = opts.now ?? Date.now();
+  const now = opts.now ?? systemClock.nowMs();
   const names: CertNames = opts.variant === 'wrong-host' ? { commonName: WRONG_HOST, dns: [WRONG_HOST], ips: [] } : opts.original;
   const caKeys = (await webcrypto.subtle.generateKey(ALG, true, ['sign', 'verify'])) as webcrypto.CryptoKeyPair;
   const caName = dn(`Faultline test CA ${opts.label}`);

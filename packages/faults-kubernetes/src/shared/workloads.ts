@@ -2,6 +2,7 @@ import type { V1PodTemplateSpec } from '@kubernetes/client-node';
 import type { CallContext } from '@faultline/core';
 import type { KubeCaller } from '../client/kube-api.js';
 import { MERGE_PATCH } from '../client/kube-api.js';
+import { systemClock } from '@faultline/core';
 
 /** A Deployment or StatefulSet, by kind and name. */
 export interface WorkloadRef {
@@ -50,7 +51,7 @@ export async function workloadsUsing(api: KubeCaller, source: { kind: 'ConfigMap
 }
 
 /** `kubectl rollout restart`: stamps the pod template so the controller replaces every pod. 404 is ignored. */
-export async function rolloutRestart(api: KubeCaller, w: WorkloadRef, ctx: CallContext, at: Date = new Date()): Promise<void> {
+export async function rolloutRestart(api: KubeCaller, w: WorkloadRef, ctx: CallContext, at: Date = systemClock.now()): Promise<void> {
   const body = { spec: { template: { metadata: { annotations: { 'kubectl.kubernetes.io/restartedAt': at.toISOString() } } } } };
   const { namespace, name } = w;
   if (w.kind === 'Deployment') {

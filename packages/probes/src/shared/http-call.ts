@@ -1,5 +1,6 @@
 import http from 'node:http';
 import https from 'node:https';
+import { systemClock } from '@faultline/core';
 
 /** What came back from one HTTP exchange, body fully read. */
 export interface HttpCallResult {
@@ -33,7 +34,7 @@ export interface HttpCallOptions {
  * Foreign errors propagate; callers wrap them.
  */
 export function httpCall(opts: HttpCallOptions): Promise<HttpCallResult> {
-  const started = performance.now();
+  const started = systemClock.monotonic();
   const client = opts.url.protocol === 'https:' ? https : http;
   return new Promise<HttpCallResult>((resolve, reject) => {
     let phase: 'headers' | 'body' = 'headers';
@@ -66,7 +67,7 @@ export function httpCall(opts: HttpCallOptions): Promise<HttpCallResult> {
           contentType: Array.isArray(ct) ? ct[0] : ct,
           body: Buffer.concat(chunks).toString('utf8'),
           truncated,
-          latencyMs: performance.now() - started,
+          latencyMs: systemClock.monotonic() - started,
         });
       });
       res.on('error', reject);

@@ -1,6 +1,6 @@
 import { connect } from 'node:net';
 import { Type, type Static } from '@sinclair/typebox';
-import { DurationString, ProbeError, parseDuration, type CallContext, type Observation, type Probe } from '@faultline/core';
+import { systemClock, DurationString, ProbeError, parseDuration, type CallContext, type Observation, type Probe } from '@faultline/core';
 import { assertHostAllowed, type AllowHosts } from '../shared/allow-hosts.js';
 import { bounded, effectiveTimeoutMs, networkReason } from '../shared/bounded.js';
 
@@ -16,10 +16,10 @@ export type TcpProbeParams = Static<typeof tcpProbeParams>;
 
 function connectOnce(host: string, port: number, signal: AbortSignal): Promise<number> {
   return new Promise((resolve, reject) => {
-    const started = performance.now();
+    const started = systemClock.monotonic();
     const socket = connect({ host, port, signal });
     socket.once('connect', () => {
-      const latency = performance.now() - started;
+      const latency = systemClock.monotonic() - started;
       // Nothing to say: close at once so the probe leaves no half-open connection behind.
       socket.destroy();
       resolve(latency);

@@ -3,6 +3,7 @@ import type { StreamDirection } from '../model.js';
 import type { Toxic } from '../toxic.js';
 import type { EndMode, Receiver, StageContext } from '../toxics/stage.js';
 import { ToxicSlot } from './toxic-slot.js';
+import { systemClock } from '@faultline/core';
 
 /** Bytes a link may hold in its toxics before it stops reading from its source. */
 export const LINK_HIGH_WATER_MARK = 1024 * 1024;
@@ -45,7 +46,7 @@ export class Link {
     this.ctx = {
       direction,
       random: () => owner.random(),
-      now: () => performance.now(),
+      now: () => systemClock.monotonic(),
       dropped: (bytes) => this.settle(bytes),
       reset: () => owner.reset(),
     };

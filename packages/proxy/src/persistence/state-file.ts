@@ -1,5 +1,5 @@
 import { closeSync, fsyncSync, openSync, readFileSync, renameSync, unlinkSync, writeSync } from 'node:fs';
-import { UsageError } from '@faultline/core';
+import { systemClock, UsageError } from '@faultline/core';
 import type { ProxyCollection, RestoredToxic } from '../collection.js';
 import type { ProxyConfig } from '../model.js';
 
@@ -36,7 +36,7 @@ export function readStateFile(path: string): ProxyState | undefined {
 export function captureState(collection: ProxyCollection): ProxyState {
   return {
     version: 1,
-    saved_at: new Date().toISOString(),
+    saved_at: systemClock.now().toISOString(),
     proxies: collection.snapshot().map((proxy) => {
       const json = proxy.toJSON();
       return {

@@ -1,6 +1,7 @@
 import { randomBytes, webcrypto } from 'node:crypto';
 import { createSecureContext, type SecureContext } from 'node:tls';
 import * as x509 from '@peculiar/x509';
+import { systemClock } from '@faultline/core';
 
 /** The certificate faults cert_expiry can serve. */
 export const certVariants = ['expired', 'not-yet-valid', 'wrong-host', 'untrusted-ca'] as const;
@@ -53,7 +54,7 @@ export async function getCertificateAuthorityPem(): Promise<string> {
 export function getServedCertificate(variant: CertVariant, hostname: string): Promise<ServedCertificate> {
   const key = `${variant}/${hostname}`;
   const cached = leaves.get(key);
-  if (cached) return cached.then((leaf) => (Date.now() - leaf.createdAt < LEAF_MAX_AGE_MS ? leaf : regenerate()));
+  if (cached) return cached.then((leaf) => (systemClock.nowMs() - leaf.createdAt < LEAF_MAX_AGE_MS ? leaf : regenerate()));
   return regenerate();
 
   function regenerate(): Promise<ServedCertificate> {
@@ -71,7 +72,7 @@ function authority(which: 'good' | 'rogue'): Promise<Authority> {
 
 async function createAuthority(commonName: string): Promise<Authority> {
   const keys = (await webcrypto.subtle.generateKey(algorithm, true, ['sign', 'verify'])) as KeyPair;
-  const now = Date.now();
+  const now = systemClock.nowMs();
   const cert = await x509.X509CertificateGenerator.createSelfSigned({
     serialNumber: serial(),
     name: `CN=${commonName}, O=Faultline`,
@@ -91,7 +92,7 @@ async function createAuthority(commonName: string): Promise<Authority> {
 async function issueLeaf(variant: CertVariant, hostname: string): Promise<ServedCertificate> {
   const ca = await authority(variant === 'untrusted-ca' ? 'rogue' : 'good');
   const keys = (await webcrypto.subtle.generateKey(algorithm, true, ['sign', 'verify'])) as KeyPair;
-  const now = Date.now();
+  const now = systemClock.nowMs();
   const window =
     variant === 'expired'
       ? { notBefore: new Date(now - 30 * DAY), notAfter: new Date(now - DAY) }
