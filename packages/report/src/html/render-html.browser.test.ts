@@ -6,7 +6,7 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { JournalEvent } from '@faultline/core';
 import { abortedJournal, hostileJournal, revertPendingJournal } from '../fixtures/journals.js';
-import { findChromium, requireTool } from '../fixtures/tools.js';
+import { browserEnv, findChromium, requireTool } from '../fixtures/tools.js';
 import { renderHtml } from '../index.js';
 
 const executablePath = findChromium();
@@ -21,6 +21,7 @@ describe.skipIf(tool.skip)('renderHtml in headless Chromium', () => {
     if (!executablePath) throw new Error(tool.missing);
     browser = await chromium.launch({
       executablePath,
+      env: browserEnv(),
       timeout: 30_000,
       args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
     });
