@@ -125,3 +125,35 @@ describe('POST /v1/runs takes definition as text or as a JSON object', () => {
     expect(types).toEqual(['string', 'object']);
   });
 });
+
+describe('JSON bodies and Object.prototype keys', () => {
+  it('{"__proto__": {"polluted": 1}} to every POST is a 400 naming the key, and pollutes nothing', async () => {
+    for (const path of ['/v1/halt', '/v1/runs', '/v1/experiments', '/v1/tokens', '/v1/runs/r-1/abort']) {
+      for (const body of ['{"__proto__": {"polluted": 1}}', '{"reason": "x", "constructor": {"prototype": {"polluted": 1}}}']) {
+        const res = await raw('POST', path, { 'content-type': 'application/json' }, body);
+        expect(res.status, `${path} ${JSON.stringify(res.json)}`).toBe(400);
+        expect(res.json).toMatchObject({ code: 'FL_USAGE', message: expect.stringMatching(/(__proto__|constructor).*rename or remove it/) });
+        expect(({} as Record<string, unknown>)['polluted']).toBeUndefined();
+      }
+    }
+    expect((await raw('GET', '/v1/halt', {})).json).toMatchObject({ halted: false });
+  });
+
+  it('labels named like Object.prototype members are stored and filterable like any label', async () => {
+    const labels = { toString: 'a', constructor: 'b', hasOwnProperty: 'c' };
+    const started = await raw('POST', '/v1/runs', { 'content-type': 'application/json' }, JSON.stringify({ definition: definitionObject('odd-labels'), labels }));
+    expect(started.status, JSON.stringify(started.json)).toBe(202);
+    expect(started.json.run.labels).toMatchObject(labels);
+    const listed = await raw('GET', '/v1/runs?label=toString=a,constructor=b', {});
+    expect(listed.json.runs.map((r: { runId: string }) => r.runId)).toEqual([started.json.run.runId]);
+    expect((await raw('GET', '/v1/runs?label=toString=zzz', {})).json.runs).toEqual([]);
+    await raw('POST', `/v1/runs/${started.json.run.runId}/abort`, {});
+  });
+
+  it('a key such as "toString" in a body is an unknown property, with the allowed ones', async () => {
+    const res = await raw('POST', '/v1/halt', { 'content-type': 'application/json' }, '{"toString": "x"}');
+    expect(res.status).toBe(400);
+    expect(res.json.message).toMatch(/must NOT have additional properties/);
+    expect(JSON.stringify(res.json.issues)).toMatch(/toString/);
+  });
+});
