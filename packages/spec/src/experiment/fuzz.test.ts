@@ -14,6 +14,11 @@ describe('fuzz: parseExperiment returns an Experiment or throws SpecInvalidError
   }
 
   // Regression cases found by fuzzing, pinned to the seed and path that found them.
+  it('regression (bench/fuzz, seed 2133969145): a probe whose expect is renamed to __proto__, YAML, no registry', () => {
+    const mutations = specFuzzTargets().find((t) => t.name === 'spec: mutations of valid experiments');
+    fc.assert(mutations!.property, { seed: 2133969145, path: '22:2', endOnFailure: true });
+  });
+
   it('regression: a probe key named toString gave "toString: function toString() { [native code] }"', () => {
     for (const key of ['toString', 'constructor', '__proto__', 'hasOwnProperty', 'valueOf']) {
       parsesOrExplains(designExample.replace('    - name: error-rate\n', `    - name: error-rate\n      ${key}: {}\n`));
