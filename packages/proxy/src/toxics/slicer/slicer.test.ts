@@ -81,6 +81,8 @@ describe('slicer toxic', () => {
     client.write(data);
     const reply = await got;
     expect(reply.equals(data)).toBe(true);
-    expect(reads).toBeGreaterThan(50);
+    // ~200 slices 1 ms apart; a loaded receiver may coalesce neighbours into one read, so only "more
+    // than one" is certain here (slice sizes and counts are checked exactly by the properties above).
+    expect(reads).toBeGreaterThan(1);
   });
 });
