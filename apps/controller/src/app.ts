@@ -14,6 +14,7 @@ import { schedulesRoutes } from './routes/schedules.js';
 import type { RunHost } from './run-host.js';
 import type { ControllerMetrics } from './metrics.js';
 import { experimentParser } from './experiment-parser.js';
+import { acceptEmptyJsonBodies } from './request-bodies.js';
 import type { ScheduleService } from './schedule-service.js';
 
 export interface AppDeps {
@@ -45,6 +46,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   await app.register(errorHandlerPlugin);
+  acceptEmptyJsonBodies(app);
   await app.register(swagger, {
     openapi: {
       info: { title: 'Faultline controller API', version: '1', description: 'Chaos experiments that always clean up after themselves. Bearer tokens with scopes read < run < admin.' },

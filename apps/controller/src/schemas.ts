@@ -31,10 +31,19 @@ export const RunSchema = Type.Object({
 }, { $id: 'Run' });
 export type RunView = Static<typeof RunSchema>;
 
+/** An inline experiment: its file text, or the same document as a JSON object (what `jq` builds). */
+export const InlineDefinition = Type.Unsafe<string | Record<string, unknown>>({
+  description: 'Inline experiment: YAML or JSON text, or the experiment document as a JSON object',
+  oneOf: [
+    { type: 'string', minLength: 1, maxLength: 262_144, description: 'Experiment file text (YAML or JSON)' },
+    { type: 'object', description: 'The experiment document as a JSON object (apiVersion, kind, metadata, spec)' },
+  ],
+});
+
 export const SubmitRunBody = Type.Object({
   experiment: Type.Optional(Type.String({ minLength: 1, description: 'Name of a stored experiment' })),
   version: Type.Optional(Type.Integer({ minimum: 1, description: 'Stored version (default: latest)' })),
-  definition: Type.Optional(Type.String({ minLength: 1, maxLength: 262_144, description: 'Inline experiment (YAML or JSON text)' })),
+  definition: Type.Optional(InlineDefinition),
   labels: Type.Optional(Type.Record(Type.String({ maxLength: 63 }), Type.String({ maxLength: 253 }), { description: 'Extra labels for this run (e.g. ci job, commit)' })),
 }, { additionalProperties: false });
 

@@ -21,8 +21,8 @@ export interface SubmitRunInput {
   /** A stored experiment's name, or… */
   experiment?: string;
   version?: number;
-  /** …an inline definition (YAML or JSON text). */
-  definition?: string;
+  /** …an inline definition: YAML or JSON text, or the experiment document as an object. */
+  definition?: string | Record<string, unknown>;
   labels?: Record<string, string>;
   idempotencyKey?: string;
 }

@@ -89,4 +89,15 @@ describe('redactSecrets', () => {
     expect(out.expect).toEqual({ below: 1 });
     expect(JSON.stringify(out)).not.toMatch(/hunter2|"abc"|xyz|"x"/);
   });
+
+  it('keeps keys named like Object.prototype members as keys, never as the prototype', () => {
+    const input = JSON.parse('{"__proto__": {"password": "p", "polluted": 1}, "constructor": {"token": "t"}, "toString": "x"}') as { [k: string]: any };
+    const out = redactSecrets(input) as { [k: string]: any };
+    expect(Object.getPrototypeOf(out)).toBe(Object.prototype);
+    expect(Object.hasOwn(out, '__proto__')).toBe(true);
+    expect(out['__proto__']).toEqual({ password: '[redacted]', polluted: 1 });
+    expect(out['constructor']).toEqual({ token: '[redacted]' });
+    expect(out['toString']).toBe('x');
+    expect(({} as { [k: string]: unknown })['polluted']).toBeUndefined();
+  });
 });

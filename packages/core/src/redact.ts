@@ -17,9 +17,8 @@ function redact(v: Json, key?: string): Json {
   if (typeof v === 'string') return v.replace(/(\b[a-z][a-z0-9+.-]*:\/\/)[^/\s:@]+:[^/\s@]+@/gi, `$1${REDACTED}@`);
   if (Array.isArray(v)) return v.map((x) => redact(x));
   if (v && typeof v === 'object') {
-    const out: { [k: string]: Json } = {};
-    for (const [k, x] of Object.entries(v)) out[k] = SECRET_KEY.test(k) && x !== null && typeof x === 'object' && !Array.isArray(x) ? redactAll(x) : redact(x, k);
-    return out;
+    // fromEntries defines own properties: a key named __proto__ stays a key instead of replacing the prototype.
+    return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, SECRET_KEY.test(k) && x !== null && typeof x === 'object' && !Array.isArray(x) ? redactAll(x) : redact(x, k)]));
   }
   return v;
 }

@@ -87,6 +87,37 @@ describe('toxiproxy provider behaviour', () => {
     }
   });
 
+  it('slicer accepts sizeVariation >= averageSize like Toxiproxy 2.x, and the proxy still delivers every byte', async () => {
+    const f = await fixtureFor('toxiproxy.slicer', { averageSize: 1000, sizeVariation: 1000 });
+    try {
+      expect(f.provider.check?.(f.params) ?? []).toEqual([]);
+      const ctx = faultContext();
+      await f.provider.inject(f.target, f.params, ctx);
+      const proxy = await new ToxiproxyApi((f.target.ref as { api: string }).api, 2000).getProxy('redis', new AbortController().signal);
+      expect(proxy!.toxics[0]).toMatchObject({ type: 'slicer', attributes: { average_size: 1000, size_variation: 1000 } });
+      const [host, port] = proxy!.listen.split(':');
+      const data = Buffer.alloc(50_000, 'abcdefghij');
+      const echoed = await new Promise<Buffer>((resolve, reject) => {
+        const chunks: Buffer[] = [];
+        let got = 0;
+        const s = net.connect(Number(port), host!, () => s.write(data));
+        s.on('data', (c: Buffer) => {
+          chunks.push(c);
+          got += c.length;
+          if (got >= data.length) {
+            s.destroy();
+            resolve(Buffer.concat(chunks));
+          }
+        });
+        s.on('error', reject);
+      });
+      expect(echoed.equals(data)).toBe(true);
+      await f.provider.revert(f.target, undefined, ctx);
+    } finally {
+      await f.dispose();
+    }
+  });
+
   it('a down fault leaves a proxy alone that someone else had disabled', async () => {
     const f = await fixtureFor('toxiproxy.down', {});
     try {

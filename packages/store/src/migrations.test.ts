@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 import { expect, it } from 'vitest';
 import { StoreSchemaError } from './errors.js';
@@ -49,7 +50,8 @@ describeEachBackend('migrations and persistence', ({ backend, fresh }) => {
   it.runIf(backend === 'postgres')('without ?schema= migrates the current schema even when another schema holds Faultline tables', async () => {
     await (await fresh()).open(); // a migrated schema elsewhere in the same database
     const base = postgresTestUrl() as string;
-    const name = `fl_t_sp_${Math.random().toString(36).slice(2, 10)}`;
+    // A unique schema name (parallel CI jobs share the database), not a test input: nothing depends on its value.
+    const name = `fl_t_sp_${randomUUID().replaceAll('-', '').slice(0, 8)}`;
     const admin = new pg.Client({ connectionString: base, connectionTimeoutMillis: 5000 });
     await admin.connect();
     try {

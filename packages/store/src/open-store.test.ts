@@ -52,6 +52,12 @@ describe('parseLabelSelector', () => {
     expect(() => parseLabelSelector('team')).toThrow(UsageError);
     expect(() => parseLabelSelector('=x')).toThrow(UsageError);
   });
+
+  it('keeps label keys named like Object.prototype members (a __proto__ label is a label, not dropped)', () => {
+    const parsed = parseLabelSelector('__proto__=x,constructor=y,toString=z');
+    expect(Object.entries(parsed)).toEqual([['__proto__', 'x'], ['constructor', 'y'], ['toString', 'z']]);
+    expect(Object.getPrototypeOf(parsed)).toBe(Object.prototype);
+  });
 });
 
 describe('SQLite durability settings', () => {

@@ -34,7 +34,7 @@ export const runsRoutes: FastifyPluginAsyncTypebox<RunsRoutesOptions> = async (a
     },
   }, async (request, reply) => {
     const body = request.body;
-    if (!!body.experiment === !!body.definition) throw new UsageError('give exactly one of `experiment` (a stored name) or `definition` (inline YAML/JSON)');
+    if (!!body.experiment === !!body.definition) throw new UsageError('give exactly one of `experiment` (a stored name) or `definition` (inline YAML/JSON text or a JSON object)');
     let experiment: Experiment;
     let version: number | undefined;
     if (body.experiment) {
@@ -43,7 +43,11 @@ export const runsRoutes: FastifyPluginAsyncTypebox<RunsRoutesOptions> = async (a
       experiment = await opts.parse(stored.body, `experiment ${stored.name} v${stored.version}`);
       version = stored.version;
     } else {
-      experiment = await opts.parse(body.definition as string, 'inline definition');
+      // An object is checked as the same document in JSON text: issues keep their paths (spec.faults[0].type).
+      const definition = body.definition as string | Record<string, unknown>;
+      experiment = typeof definition === 'string'
+        ? await opts.parse(definition, 'inline definition')
+        : await opts.parse(JSON.stringify(definition, null, 2), 'inline definition (JSON object)');
     }
     const key = request.headers['idempotency-key'];
     const { run, created } = await runHost.start({

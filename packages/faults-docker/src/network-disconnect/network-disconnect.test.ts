@@ -1,3 +1,4 @@
+import { randomInt } from 'node:crypto';
 import { afterAll, describe, expect, it } from 'vitest';
 import { faultContext, testFaultProviderContract } from '@faultline/testing';
 import { DockerTestEnv, detectDocker, eventually, serves, tcpConnects } from '../test-support/docker-env.js';
@@ -29,7 +30,8 @@ describe.skipIf(!available)('docker.network-disconnect on a real engine', () => 
   });
 
   it('really cuts the container off the network; revert restores the same address and aliases', async () => {
-    const net = await env.network({ subnet: `10.${100 + Math.floor(Math.random() * 100)}.${Math.floor(Math.random() * 250)}.0/24` });
+    // A subnet unlikely to be taken by another job's network on the same Docker engine, not a test input.
+    const net = await env.network({ subnet: `10.${100 + randomInt(100)}.${randomInt(250)}.0/24` });
     const netInfo = await env.docker.getNetwork(net.id).inspect();
     const subnet = String(netInfo.IPAM?.Config?.[0]?.Subnet);
     const ip = subnet.replace(/0\/24$/, '42');

@@ -10,7 +10,7 @@ export const slicerFault = (opts: ToxiproxyOptions) => toxicFault({
   summary: 'slices data into small chunks with delays between them',
   params: {
     averageSize: Type.Integer({ minimum: 1, description: 'Average chunk size in bytes' }),
-    sizeVariation: Type.Optional(Type.Integer({ minimum: 0, description: 'Chunk size variation in bytes' })),
+    sizeVariation: Type.Optional(Type.Integer({ minimum: 0, description: 'Chunk size variation in bytes (+/-); may be as large as averageSize or larger, as in Toxiproxy 2.x: slices are never smaller than 1 byte' })),
     delay: Type.Optional(DurationString('Delay between chunks, e.g. 500us or 2ms')),
   },
   attributes: (p) => ({
@@ -18,5 +18,4 @@ export const slicerFault = (opts: ToxiproxyOptions) => toxicFault({
     size_variation: p.sizeVariation ?? 0,
     delay: Math.round((p.delay ? parseDuration(p.delay) : 0) * 1000), // Toxiproxy wants microseconds
   }),
-  check: (p) => ((p.sizeVariation ?? 0) >= p.averageSize ? [{ path: 'sizeVariation', message: 'must be smaller than averageSize' }] : []),
 }, opts);

@@ -124,7 +124,7 @@ export function createApiHandler(collection: ProxyCollection, log: Logger): (req
       return { status: 404, body: { error: 'not found', status: 404, hint: `no API route ${req.method} ${req.url}; see GET /proxies` } };
     }
     const [pattern, methods] = route;
-    const handler = methods[req.method ?? ''];
+    const handler = Object.hasOwn(methods, req.method ?? '') ? methods[req.method ?? ''] : undefined;
     if (!handler) {
       req.resume();
       return { status: 405, body: { error: 'method not allowed', status: 405, hint: `allowed: ${Object.keys(methods).join(', ')}` } };

@@ -112,7 +112,7 @@ describe('Toxiproxy HTTP API (raw HTTP)', () => {
       [{ type: 'latency', name: 'l', attributes: { latency: 1.5 } }, 400, /^bad request body: /],
       [{ type: 'latency', name: 'l', attributes: { latency: 'slow' } }, 400, /^bad request body: /],
       [{ type: 'latency', name: 'l', toxicity: 2 }, 400, /^bad request body: toxicity/],
-      [{ type: 'slicer', name: 's', attributes: { average_size: 10, size_variation: 10 } }, 400, /size_variation/],
+      [{ type: 'slicer', name: 's', attributes: { average_size: 0, size_variation: 0 } }, 400, /average_size/],
       [{ type: 'packet_loss', name: 'p', attributes: { probability: 1 } }, 400, /probability/],
       [{ type: 'cert_expiry', name: 'c', attributes: { variant: 'stale' } }, 400, /variant/],
       [[], 400, /^bad request body: /],

@@ -31,6 +31,14 @@ describe('parseCalendar', () => {
     }
     expect(() => parseCalendar('hello', { name: 'x.ics' })).toThrow(/BEGIN:VCALENDAR/);
   });
+
+  it('reads parameters named like Object.prototype members as plain parameters', () => {
+    const text = 'BEGIN:VCALENDAR\nBEGIN:VEVENT\nDTSTART;__proto__=x;CONSTRUCTOR=y;toString=z;VALUE=DATE:20260101\nSUMMARY:odd params\nEND:VEVENT\nEND:VCALENDAR\n';
+    const parsed = parseCalendar(text, { name: 'odd.ics' });
+    expect(parsed.events).toHaveLength(1);
+    expect(parsed.events[0]).toMatchObject({ summary: 'odd params', start: { allDay: true } });
+    expect(({} as Record<string, unknown>)['x']).toBeUndefined();
+  });
 });
 
 describe('blockingEvent', () => {

@@ -157,7 +157,7 @@ function parseContentLine(text: string, line: number): ContentLine | undefined {
   if (!nameMatch) return undefined;
   const name = (nameMatch[1] as string).toUpperCase();
   let i = name.length;
-  const params: Record<string, string> = {};
+  const params: Record<string, string> = Object.create(null) as Record<string, string>; // parameter names are input
   while (text[i] === ';') {
     const eq = text.indexOf('=', i);
     if (eq < 0) return undefined;

@@ -55,6 +55,18 @@ describe('parseSchedule', () => {
     expect(issues[0]?.allowed).toContain('timeZone');
   });
 
+  it('reports keys named like Object.prototype members as unknown keys with the allowed keys', () => {
+    for (const key of ['toString', 'constructor', 'hasOwnProperty', 'valueOf']) {
+      const issues = issuesOf(valid.replace('  timeZone: Europe/Berlin', `  timeZone: Europe/Berlin\n  ${key}: { a: 1 }`));
+      expect(issues).toHaveLength(1);
+      expect(issues[0]).toMatchObject({ path: `spec.${key}`, message: `unknown key "${key}"`, line: 10 });
+      expect(issues[0]?.allowed).toContain('timeZone');
+      const nested = issuesOf(valid.replace('      start: "09:00"', `      start: "09:00"\n      ${key}: 1`));
+      expect(nested[0]).toMatchObject({ path: `spec.windows[0].${key}`, message: `unknown key "${key}"` });
+      expect(nested[0]?.allowed).toEqual(expect.arrayContaining(['days', 'start', 'end']));
+    }
+  });
+
   it('points at bad values and lists allowed ones', () => {
     const issues = issuesOf(valid.replace('days: [wed]', 'days: [wednesday]'));
     expect(issues[0]).toMatchObject({ path: 'spec.windows[1].days[0]', line: 14, found: '"wednesday"' });

@@ -241,7 +241,10 @@ function subSchema(path: Path): TSchema | undefined {
   for (const seg of path) {
     if (!s) return undefined;
     if (typeof seg === 'number') s = s.items as TSchema | undefined;
-    else s = (s.properties as Record<string, TSchema> | undefined)?.[seg];
+    else {
+      const properties = s.properties as Record<string, TSchema> | undefined;
+      s = properties !== undefined && Object.hasOwn(properties, seg) ? properties[seg] : undefined; // not 'toString' of {}
+    }
   }
   return s;
 }

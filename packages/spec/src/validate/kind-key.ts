@@ -25,7 +25,8 @@ export function findKindKey(ctx: CheckContext, entry: Record<string, unknown>, p
   let rejected = 0;
   for (const key of Object.keys(entry)) {
     if (fixed.includes(key)) continue;
-    const advice = options.misplaced?.[key];
+    // Object.hasOwn: a key named like an Object.prototype member ('toString') is not advice.
+    const advice = options.misplaced !== undefined && Object.hasOwn(options.misplaced, key) ? options.misplaced[key] : undefined;
     if (advice !== undefined) {
       ctx.add([...path, key], advice, { atKey: true });
       rejected++;

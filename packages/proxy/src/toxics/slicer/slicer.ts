@@ -7,29 +7,31 @@ export interface SlicerAttributes {
   [key: string]: number;
   /** Average slice size in bytes. */
   average_size: number;
-  /** +/- bytes of variation; must be smaller than average_size. */
+  /** +/- bytes of variation; may reach or exceed average_size (Toxiproxy 2.x accepts it), slices stay >= 1 byte. */
   size_variation: number;
   /** Microseconds between slices. */
   delay: number;
 }
 
 /**
- * Offsets that cut [start, end) into slices of about average_size +/- size_variation, splitting
- * near the middle recursively so that no end of the chunk tends to get the small slice.
+ * Offsets that cut [0, length) into slices of about average_size +/- size_variation, splitting
+ * near the middle so that no end of the chunk tends to get the small slice. Like Toxiproxy 2.x it
+ * accepts size_variation >= average_size; every cut is clamped inside its range, so each slice has
+ * at least 1 byte and every step makes progress (an explicit stack: no recursion depth to blow).
  */
 export function sliceOffsets(length: number, attrs: SlicerAttributes, random: () => number): number[] {
   const cuts: number[] = [];
-  const split = (start: number, end: number): void => {
-    if (end - start - attrs.average_size <= attrs.size_variation) {
+  const pending: Array<[number, number]> = length > 0 ? [[0, length]] : [];
+  for (let range = pending.pop(); range !== undefined; range = pending.pop()) {
+    const [start, end] = range;
+    if (end - start <= 1 || end - start - attrs.average_size <= attrs.size_variation) {
       cuts.push(end);
-      return;
+      continue;
     }
     const variation = attrs.size_variation > 0 ? Math.floor(random() * attrs.size_variation * 2) - attrs.size_variation : 0;
     const mid = Math.min(end - 1, Math.max(start + 1, start + Math.floor((end - start) / 2) + variation));
-    split(start, mid);
-    split(mid, end);
-  };
-  if (length > 0) split(0, length);
+    pending.push([mid, end], [start, mid]); // left half first
+  }
   return cuts;
 }
 
@@ -61,9 +63,6 @@ export const slicerToxic = defineToxic<SlicerAttributes>({
       delay: intAttribute(raw, 'delay', base.delay, { unit: 'microseconds' }),
     };
     if (attrs.average_size < 1) throw badBody('attributes.average_size must be at least 1 byte for a slicer toxic', 'send e.g. {"attributes": {"average_size": 64, "size_variation": 32, "delay": 10}}');
-    if (attrs.size_variation >= attrs.average_size) {
-      throw badBody(`attributes.size_variation (${attrs.size_variation}) must be smaller than average_size (${attrs.average_size})`);
-    }
     return attrs;
   },
   createStage: (attrs, ctx, out) => new SlicerStage(attrs, ctx, out),
