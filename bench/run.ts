@@ -1,9 +1,14 @@
 // Runs every benchmark one after another; each prints its own table. `npm run bench` (or name some: `npm run bench -- abort api`).
 import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
-const all = ['abort', 'api', 'proxy', 'kubernetes', 'scheduler', 'fuzz'];
+// Every folder of bench/ with a run.ts is a benchmark.
+const benchDir = fileURLToPath(new URL('.', import.meta.url));
+const all = readdirSync(benchDir, { withFileTypes: true })
+  .filter((d) => d.isDirectory() && existsSync(`${benchDir}/${d.name}/run.ts`))
+  .map((d) => d.name)
+  .sort();
 const chosen = process.argv.slice(2).length ? process.argv.slice(2) : all;
 let failed = 0;
 for (const name of chosen) {
