@@ -6,7 +6,9 @@ import {
 import { GuardLoop, type RunHandle, type RunResult } from '@faultline/engine';
 import type { DayOutcome, GameDay, GameDayStep, GateAnswer, GateStep, StepStatus } from '../model.js';
 import { experimentOf } from '../spec/resolve-gameday.js';
-import { newDayId, type Actor, type DayEvent, type DayEventBody, type DayJournal } from '../journal/day-events.js';
+import {
+  newDayId, type Actor, type DayEvent, type DayEventBody, type DayJournal, type RecoveredStep, type ResumeDecision,
+} from '../journal/day-events.js';
 import { decideOutcome } from './outcome.js';
 
 /** Starts one experiment run for a step (the caller wires the engine, its journal and the live view). */
@@ -30,7 +32,10 @@ export interface DayRunnerOptions {
   /** For the journal: the file or 'api'. */
   source?: string;
   /** Resume: the existing day and the step to start from (day-created is not written again). */
-  resume?: { dayId: string; fromStep: number; statuses: ReadonlyMap<number, StepStatus> };
+  resume?: {
+    dayId: string; fromStep: number; statuses: ReadonlyMap<number, StepStatus>;
+    decision: ResumeDecision; by: Actor; recovered: RecoveredStep[];
+  };
   dayId?: string;
   /** How often waits re-read the clock (real milliseconds). Default 200. */
   pollMs?: number;
@@ -221,8 +226,12 @@ export class DayRunner {
     let revertPending: string | undefined;
     let result: DayResult | undefined;
     try {
-      if (!this.opts.resume) {
+      const resume = this.opts.resume;
+      if (!resume) {
         await this.append({ type: 'day-created', day, source: this.opts.source ?? 'api', host: os.hostname(), pid: process.pid, unattended: this.opts.unattended ?? false });
+      } else {
+        await this.append({ type: 'resumed', by: resume.by, pid: process.pid, host: os.hostname(), fromStep: resume.fromStep, decision: resume.decision, recovered: resume.recovered });
+        if (resume.decision === 'end') this.stopInfo = { outcome: 'halted', reason: `ended by ${resume.by} when resuming`, source: 'halt' };
       }
       if (day.spec.guards.length) {
         guards = new GuardLoop({
