@@ -13,7 +13,7 @@ export function decideOutcome(day: GameDay, statuses: ReadonlyMap<number, StepSt
   const skipped = count('skipped') + count('not-run');
   const parts = [`${passed} of ${experiments.length} experiment step(s) ended as expected`];
   if (failed) parts.push(`${failed} did not`);
-  if (aborted) parts.push(`${aborted} aborted by the facilitator`);
+  if (aborted) parts.push(`${aborted} aborted`);
   if (skipped) parts.push(`${skipped} skipped`);
   const outcome: DayOutcome = failed || aborted ? 'failed' : 'passed';
   return { outcome, reason: parts.join(', ') };
