@@ -1,4 +1,4 @@
-import { Option, type Command } from 'commander';
+import { Argument, Option, type Command } from 'commander';
 import type { CliIo } from '../io.js';
 
 /**
@@ -42,6 +42,17 @@ export function addGamedayCommand(program: Command, io: CliIo, setCode: (code: n
   gameday.command('list').description('game days in the state directory, newest first')
     .addOption(stateDir()).addOption(new Option('-o, --output <format>').choices(['table', 'json']).default('table'))
     .action(async (o) => { setCode(await (await import('./list-gamedays.js')).gamedayListCommand(io, o)); });
+
+  const server = () => new Option('--server <url>', 'controller URL (or FAULTLINE_SERVER)');
+  const token = () => new Option('--token <token>', 'API token (or FAULTLINE_TOKEN)');
+  gameday.command('note').argument('<dayId>').argument('<text>', 'the observation')
+    .description('add an observation to a game day on a controller (any participant; timestamped, attached to the current step)')
+    .addOption(server()).addOption(token())
+    .action(async (dayId: string, text: string, o) => { setCode(await (await import('./remote-gameday.js')).gamedayNoteCommand(io, dayId, text, o)); });
+  gameday.command('answer').argument('<dayId>').addArgument(new Argument('<answer>', 'the gate answer').choices(['go', 'skip', 'no-go']))
+    .description('answer the waiting gate of a game day on a controller (needs a token with the run scope)')
+    .addOption(server()).addOption(token()).option('--note <text>', 'why')
+    .action(async (dayId: string, answer: string, o) => { setCode(await (await import('./remote-gameday.js')).gamedayAnswerCommand(io, dayId, answer, o)); });
 
   return gameday;
 }

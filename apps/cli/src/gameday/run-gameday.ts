@@ -64,7 +64,7 @@ export async function driveDay(
   });
   const runner = new DayRunner({
     day, registry, clock, log, journal: days, newRunId: () => newRunId(), unattended: !attended,
-    startRun: (experiment, o) => engine.start(experiment, { runId: o.runId, source: `gameday step ${o.step + 1}`, ...(o.seed !== undefined ? { seed: o.seed } : {}) }),
+    startRun: (experiment, o) => engine.start(experiment, { ...(o.runId ? { runId: o.runId } : {}), source: `gameday step ${o.step + 1}`, ...(o.seed !== undefined ? { seed: o.seed } : {}) }),
     onEvent: (e) => view.onDayEvent(e),
     ...extra,
   });

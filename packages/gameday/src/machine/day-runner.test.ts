@@ -45,7 +45,7 @@ function setup(d: GameDay, opts: Partial<DayRunnerOptions> & { probes?: ReturnTy
   const engine = new Engine({ registry, journal: runJournal, onEvent: (e) => { runEvents.push(e); for (const l of listeners) l(e); } });
   const runner = new DayRunner({
     day: d, journal, registry, clock, pollMs: 2, newRunId: () => newRunId(),
-    startRun: (exp, o) => engine.start(exp, { runId: o.runId, ...(o.seed !== undefined ? { seed: o.seed } : {}) }),
+    startRun: (exp, o) => engine.start(exp, { ...(o.runId ? { runId: o.runId } : {}), ...(o.seed !== undefined ? { seed: o.seed } : {}) }),
     onEvent: (e) => { dayEvents.push(e); for (const l of listeners) l(e); },
     ...opts,
   });

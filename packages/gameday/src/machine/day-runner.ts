@@ -11,16 +11,20 @@ import {
 } from '../journal/day-events.js';
 import { decideOutcome } from './outcome.js';
 
-/** Starts one experiment run for a step (the caller wires the engine, its journal and the live view). */
-export type StartRun = (experiment: Experiment, opts: { runId: string; seed?: number; step: number }) => RunHandle;
+/**
+ * Starts one experiment run for a step (the caller wires the engine, its journal and the live view).
+ * `runId` is the id journaled ahead when the runner has `newRunId`; without it the starter picks the
+ * id (a controller's store does) and the runner journals it as soon as the run exists.
+ */
+export type StartRun = (experiment: Experiment, opts: { runId?: string; seed?: number; step: number }) => RunHandle | Promise<RunHandle>;
 
 export interface DayRunnerOptions {
   /** A resolved day (every experiment step has its experiment). */
   day: GameDay;
   journal: DayJournal;
   startRun: StartRun;
-  /** Makes new run ids for experiment steps (the engine's format). */
-  newRunId: () => string;
+  /** Makes new run ids for experiment steps (the engine's format), journaled before the run starts. */
+  newRunId?: () => string;
   /** Probes for the day guards. */
   registry: Registry;
   clock?: Clock;
@@ -357,15 +361,21 @@ export class DayRunner {
 
   private async runExperiment(step: Extract<GameDayStep, { kind: 'experiment' }>): Promise<StepEnd> {
     const experiment = experimentOf(step);
-    const runId = this.opts.newRunId();
-    await this.append({ type: 'step-run', step: step.index, runId });
+    const ahead = this.opts.newRunId?.();
+    if (ahead !== undefined) await this.append({ type: 'step-run', step: step.index, runId: ahead });
     // A halt that arrived while the step-run entry was written: start nothing.
     const before = this.interrupted();
     if (before) return before;
     let result: RunResult;
-    this.run = this.opts.startRun(experiment, { runId, step: step.index, ...(step.seed !== undefined ? { seed: step.seed } : {}) });
+    const handle = await this.opts.startRun(experiment, { step: step.index, ...(ahead !== undefined ? { runId: ahead } : {}), ...(step.seed !== undefined ? { seed: step.seed } : {}) });
+    this.run = handle;
+    const runId = handle.runId;
     try {
-      result = await this.run.done;
+      if (ahead === undefined) await this.append({ type: 'step-run', step: step.index, runId });
+      // A halt or abort that arrived while the run was being created reaches it now.
+      const cut = this.stopInfo ?? this.interrupt;
+      if (cut) handle.abort(cut.reason, this.stopInfo?.source ?? 'api');
+      result = await handle.done;
     } finally {
       this.run = undefined;
     }

@@ -9,6 +9,8 @@ export interface ResolveOptions {
   readonly file?: string;
   readonly registry?: Registry;
   readonly env?: Environment;
+  /** What to say when a file does not exist (the controller resolves `file:` to stored experiments). */
+  readonly missing?: (path: string) => string;
 }
 
 /**
@@ -32,7 +34,9 @@ export async function resolveGameDay(day: GameDay, options: ResolveOptions): Pro
       const code = (err as NodeJS.ErrnoException).code;
       issues.push({
         path: `spec.steps[${step.index}].experiment.file`,
-        message: code === 'ENOENT' ? `experiment file not found: ${path} (paths are relative to the game day file)` : `cannot read ${path}: ${(err as Error).message}`,
+        message: code === 'ENOENT'
+          ? (options.missing?.(path) ?? `experiment file not found: ${path} (paths are relative to the game day file)`)
+          : `cannot read ${path}: ${(err as Error).message}`,
         ...(options.file !== undefined ? { file: options.file } : {}),
       });
       continue;

@@ -48,7 +48,7 @@ export async function fixtureDay(): Promise<{ events: DayEvent[]; runs: Map<stri
   });
   const runner = new DayRunner({
     day, journal: dayJournal, registry, newRunId: () => newRunId(), pollMs: 2,
-    startRun: (exp, o) => engine.start(exp, { runId: o.runId }),
+    startRun: (exp, o) => engine.start(exp, o.runId ? { runId: o.runId } : {}),
     onEvent: (e) => {
       if (e.type === 'step-started' && e.step === 1) void runner.note(`p99 climbing ${HOSTILE}`, 'bob');
     },
