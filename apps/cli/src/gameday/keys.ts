@@ -21,7 +21,7 @@ export function bindKeys(stdin: NodeJS.ReadStream, runner: DayRunner, view: DayV
     const p = pending;
     pending = undefined;
     view.prompt = undefined;
-    if (p?.kind === 'note' && text.trim()) void runner.note(text.trim());
+    if (p?.kind === 'note' && text.trim()) runner.note(text.trim()).catch((err: Error) => say(`the note could not be journaled: ${err.message}`));
     if (p?.kind === 'gate' && !runner.answerGate(p.answer, text.trim() ? { note: text.trim() } : {})) say('the gate is no longer waiting');
     view.redraw();
   };

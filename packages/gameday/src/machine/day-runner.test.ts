@@ -186,3 +186,27 @@ describe('DayRunner', () => {
 async function until(cond: () => boolean): Promise<void> {
   while (!cond()) await new Promise((r) => setImmediate(r));
 }
+
+describe('DayRunner when the journal fails', () => {
+  it('a failed write while a run is active stops the day only after the run reverted', async () => {
+    const d = day([{ kind: 'experiment', experiment: experiment({ durationMs: 600_000 }) }, { kind: 'wait', durationMs: 10 }]);
+    const t = setup(d);
+    const append = t.journal.append.bind(t.journal);
+    let broken = false;
+    t.journal.append = async (id, body) => {
+      if (broken) throw new Error('disk full');
+      return append(id, body);
+    };
+    t.on((e) => {
+      if (!('dayId' in e) && e.type === 'fault-injected') {
+        broken = true;
+        t.runner.halt('pager went off');
+      }
+    });
+    const result = await t.runner.done;
+    expect(result.outcome).toBe('aborted');
+    expect(result.reason).toMatch(/disk full/);
+    expect(t.backend.active.size).toBe(0);
+    expect(t.runEvents.at(-1)).toMatchObject({ type: 'verdict', outcome: 'aborted' });
+  });
+});

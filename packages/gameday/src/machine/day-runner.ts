@@ -129,7 +129,7 @@ export class DayRunner {
     const s = this.currentStep;
     if (this.waitingFor !== 'checklist' || s?.kind !== 'checklist' || item < 0 || item >= s.items.length || this.ticked.has(item)) return false;
     this.ticked.add(item);
-    void this.append({ type: 'checklist-ticked', step: s.index, item, text: s.items[item] as string, by });
+    this.appendSoon({ type: 'checklist-ticked', step: s.index, item, text: s.items[item] as string, by });
     this.kick();
     return true;
   }
@@ -161,7 +161,7 @@ export class DayRunner {
   /** Halts the whole day: the current run is aborted and reverts, no further step starts. */
   halt(reason = 'halted by the facilitator', by: Actor = 'facilitator'): void {
     if (this.stopInfo || this.finished) return;
-    void this.append({ type: 'halt', by, reason, ...(this.currentStep ? { step: this.currentStep.index } : {}) });
+    this.appendSoon({ type: 'halt', by, reason, ...(this.currentStep ? { step: this.currentStep.index } : {}) });
     this.stopDay({ outcome: 'halted', reason, source: 'halt' });
   }
 
@@ -210,6 +210,18 @@ export class DayRunner {
     });
   }
 
+  /**
+   * Journals without waiting (commands from keys and the API). A failed write stops the day: the current
+   * run is aborted (it reverts) rather than going on with a journal that lies by omission.
+   */
+  private appendSoon(body: DayEventBody): void {
+    this.append(body).catch((err: unknown) => {
+      const reason = `the game-day journal could not be written: ${toErrorInfo(err).message}`;
+      this.log.error({ dayId: this.dayId }, reason);
+      this.stopDay({ outcome: 'aborted', reason, source: 'error' });
+    });
+  }
+
   /** Waits until `ready()` or the clock reaches `untilMs`; wakes early on any command. */
   private async waitFor(ready: () => boolean, untilMs?: number): Promise<'ready' | 'timeout'> {
     for (;;) {
@@ -248,7 +260,7 @@ export class DayRunner {
           },
           onBreach: (o) => {
             const reason = `day guard "${o.guard.name}" breached: ${o.result.reason}`;
-            void this.append({ type: 'day-guard-breach', guard: o.guard.name, reason: o.result.reason, ...(this.currentStep ? { step: this.currentStep.index } : {}) });
+            this.appendSoon({ type: 'day-guard-breach', guard: o.guard.name, reason: o.result.reason, ...(this.currentStep ? { step: this.currentStep.index } : {}) });
             this.stopDay({ outcome: 'aborted', reason, source: 'guard' });
           },
         });
@@ -371,7 +383,14 @@ export class DayRunner {
     this.run = handle;
     const runId = handle.runId;
     try {
-      if (ahead === undefined) await this.append({ type: 'step-run', step: step.index, runId });
+      if (ahead === undefined) {
+        await this.append({ type: 'step-run', step: step.index, runId }).catch(async (err: unknown) => {
+          // Never leave a run behind: it reverts before the error ends the day.
+          handle.abort(`the game-day journal could not be written: ${toErrorInfo(err).message}`, 'error');
+          await handle.done;
+          throw err;
+        });
+      }
       // A halt or abort that arrived while the run was being created reaches it now.
       const cut = this.stopInfo ?? this.interrupt;
       if (cut) handle.abort(cut.reason, this.stopInfo?.source ?? 'api');
