@@ -10,6 +10,8 @@ export interface CliIo {
   onSignal(handler: (signal: 'SIGINT' | 'SIGTERM') => void): () => void;
   /** Where every command reads time (default: the system clock). */
   clock?: Clock;
+  /** Keyboard input for interactive commands (game days); absent or not a TTY means unattended. */
+  stdin?: NodeJS.ReadStream;
 }
 
 /** The CLI's one clock. */
@@ -24,6 +26,7 @@ export function processIo(): CliIo {
     env: process.env,
     cwd: process.cwd(),
     clock: systemClock,
+    stdin: process.stdin,
     onSignal(handler) {
       const int = () => handler('SIGINT');
       const term = () => handler('SIGTERM');

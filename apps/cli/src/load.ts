@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { SpecInvalidError, UsageError, type Experiment, type Registry } from '@faultline/core';
 import { parseExperiment } from '@faultline/spec';
+import { looksLikeGameDay } from '@faultline/gameday';
 import { buildRegistry, kindsMentioned } from './registry.js';
 
 /**
@@ -50,4 +51,10 @@ export async function loadExperiment(file: string, opts: { cwd: string; env: Nod
   // ${VAR} / ${VAR:-default} are expanded by the parser, value by value, with exact line numbers.
   const experiment = parseExperiment(text, { file, registry, env: opts.env });
   return { file, text, experiment, registry };
+}
+
+/** True when the file is a `kind: GameDay` (plan and validate hand it to the game-day code). */
+export async function isGameDayFile(io: { cwd: string }, file: string): Promise<boolean> {
+  const text = await readFile(path.resolve(io.cwd, file), 'utf8').catch(() => '');
+  return looksLikeGameDay(text);
 }

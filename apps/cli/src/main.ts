@@ -14,6 +14,7 @@ import { tokensCommand } from './commands/tokens.js';
 import { haltCommand, reportCommand, runsCommand, submitCommand } from './commands/remote.js';
 import { schedulesCommand } from './commands/schedules.js';
 import { addManifestsCommand } from './manifests/index.js';
+import { addGamedayCommand } from './gameday/command.js';
 
 export const VERSION = '0.1.0';
 
@@ -83,6 +84,9 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
     .option('--duration <duration>', 'how long the fault is held', '15s')
     .addOption(stateDir)
     .option('--report <file>', 'write a self-contained HTML report')
+    .option('--gameday', 'run the example game day instead: fragile storefront, a gate, resilient storefront, one report')
+    .option('-y, --yes', 'with --gameday: unattended, gates take their defaults')
+    .option('--markdown <file>', 'with --gameday: write the Markdown report')
     .action(async (o) => { code = await demoCommand(io, o); });
 
   const database = new Option('--database <url>', 'store: a SQLite file path or postgres://… URL').default(io.env.FAULTLINE_DATABASE ?? '.faultline/faultline.db');
@@ -169,6 +173,7 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
   }
 
   addManifestsCommand(program, io, (c) => { code = c; });
+  addGamedayCommand(program, io, (c) => { code = c; });
 
   program.command('schema')
     .description('print the JSON Schema of experiment files (for editors)')

@@ -11,6 +11,8 @@ import { runsRoutes } from './routes/runs.js';
 import { experimentsRoutes } from './routes/experiments.js';
 import { adminRoutes, healthRoutes } from './routes/admin.js';
 import { schedulesRoutes } from './routes/schedules.js';
+import { gamedaysRoutes } from './routes/gamedays.js';
+import type { GameDayHost } from './gameday-host.js';
 import type { RunHost } from './run-host.js';
 import type { ControllerMetrics } from './metrics.js';
 import { experimentParser } from './experiment-parser.js';
@@ -23,6 +25,8 @@ export interface AppDeps {
   runHost: RunHost;
   metrics: ControllerMetrics;
   schedules?: ScheduleService;
+  /** Game days (POST /v1/gamedays, notes, gates, SSE). */
+  gamedays?: GameDayHost;
   /** Require a bearer token on /v1 routes (default true). */
   authRequired?: boolean;
   /** Requests per minute per client; false disables (benchmarks). Default 600. */
@@ -68,6 +72,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(runsRoutes, { store: deps.store, runHost: deps.runHost, parse, ...(deps.ssePollMs ? { ssePollMs: deps.ssePollMs } : {}) });
   await app.register(experimentsRoutes, { store: deps.store, parse });
   await app.register(adminRoutes, { store: deps.store, runHost: deps.runHost });
+  if (deps.gamedays) await app.register(gamedaysRoutes, { store: deps.store, registry: deps.registry, host: deps.gamedays });
   if (deps.schedules) await app.register(schedulesRoutes, { service: deps.schedules, clock: deps.clock ?? systemClock });
 
   return app;

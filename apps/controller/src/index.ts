@@ -4,3 +4,4 @@ export { startController } from './server.js';
 export type { ControllerOptions, Controller } from './server.js';
 export { RunHost } from './run-host.js';
 export { ControllerMetrics } from './metrics.js';
+export { GameDayHost } from './gameday-host.js';

@@ -74,6 +74,11 @@ export class RunHost {
     return { run: (await this.deps.store.getRun(handle.runId)) ?? created.run, created: true };
   }
 
+  /** The live handle of a run hosted here (game days wait on it); undefined when it is not active here. */
+  handle(runId: string): RunHandle | undefined {
+    return this.active.get(runId);
+  }
+
   isActive(runId: string): boolean {
     return this.active.has(runId);
   }

@@ -6,6 +6,7 @@ import { openStore, type Store } from '@faultline/store';
 import { buildApp } from './app.js';
 import { ControllerMetrics } from './metrics.js';
 import { RunHost } from './run-host.js';
+import { GameDayHost } from './gameday-host.js';
 import { ScheduleService } from './schedule-service.js';
 import { experimentParser } from './experiment-parser.js';
 
@@ -56,8 +57,9 @@ export async function startController(opts: ControllerOptions = {}): Promise<Con
   const runHost = new RunHost({ store, registry, log, metrics, clock, ...(opts.revertRetryMs ? { revertRetryMs: opts.revertRetryMs } : {}) });
   let ready = false;
   const schedules = new ScheduleService({ store, runHost, parse: experimentParser(registry), log, clock });
+  const gamedays = new GameDayHost({ runHost, registry, log, clock });
   const app = await buildApp({
-    store, registry, runHost, metrics, schedules, clock, ready: () => ready,
+    store, registry, runHost, metrics, schedules, gamedays, clock, ready: () => ready,
     logger: opts.logRequests ?? false,
     ...(opts.authRequired !== undefined ? { authRequired: opts.authRequired } : {}),
     ...(opts.rateLimitPerMinute !== undefined ? { rateLimitPerMinute: opts.rateLimitPerMinute } : {}),
@@ -87,6 +89,7 @@ export async function startController(opts: ControllerOptions = {}): Promise<Con
         ready = false;
         clearInterval(haltWatch);
         await schedules.stop();
+        await gamedays.close(reason);
         await runHost.close(reason);
         await app.close();
         await store.close();

@@ -35,7 +35,8 @@ async function createProxy(api: string, name: string, upstream: string): Promise
  * reaches inventory through the proxy) and a steady trickle of traffic, runs experiments/quickstart.yaml
  * against them, and stops everything it started. The exit code is the experiment's verdict.
  */
-export async function demoCommand(io: CliIo, opts: { variant: 'fragile' | 'resilient'; duration: string; stateDir: string; report?: string }): Promise<number> {
+export async function demoCommand(io: CliIo, opts: { variant: 'fragile' | 'resilient'; duration: string; stateDir: string; report?: string; gameday?: boolean; yes?: boolean; markdown?: string }): Promise<number> {
+  if (opts.gameday) return (await import('../gameday/demo-gameday.js')).demoGameDay(io, opts);
   const p = palette(io);
   const stops: Array<() => Promise<void>> = [];
   try {

@@ -2,7 +2,7 @@ import { exitCodes, formatDuration, silentLogger, type Experiment, type Registry
 import { planRun } from '@faultline/engine';
 import type { CliIo } from '../io.js';
 import { palette } from '../io.js';
-import { loadExperiment } from '../load.js';
+import { isGameDayFile, loadExperiment } from '../load.js';
 
 export function printPlan(io: CliIo, experiment: Experiment, plan: RunPlan): void {
   const p = palette(io);
@@ -30,6 +30,7 @@ export function planExperiment(experiment: Experiment, registry: Registry, seed?
 
 /** `faultline plan FILE`: resolved targets and the limits checked; no side effects. Exit 2 if a limit fails. */
 export async function planCommand(io: CliIo, file: string, opts: { seed?: number; output?: string; kubeconfig?: string; context?: string }): Promise<number> {
+  if (await isGameDayFile(io, file)) return (await import('../gameday/plan-gameday.js')).planGameDay(io, file, opts);
   const loaded = await loadExperiment(file, { cwd: io.cwd, env: io.env, ...(opts.kubeconfig ? { kubeconfig: opts.kubeconfig } : {}), ...(opts.context ? { context: opts.context } : {}) });
   const plan = await planExperiment(loaded.experiment, loaded.registry, opts.seed);
   if (opts.output === 'json') io.stdout.write(JSON.stringify({ experiment: loaded.experiment.metadata.name, plan }, null, 2) + '\n');

@@ -4,6 +4,7 @@ import { palette } from '../io.js';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parseSchedule } from '@faultline/scheduler';
+import { looksLikeGameDay } from '@faultline/gameday';
 import { loadExperiment } from '../load.js';
 import { buildRegistry } from '../registry.js';
 
@@ -19,6 +20,14 @@ export async function validateCommand(io: CliIo, files: string[], opts: { output
         const schedule = parseSchedule(text, { file });
         results.push({ file, ok: true, name: schedule.metadata.name });
         if (opts.output !== 'json') io.stdout.write(`${p.green('✓')} ${file} ${p.dim(`(schedule ${schedule.metadata.name} for experiment ${schedule.spec.experiment}, ${schedule.spec.timeZone})`)}\n`);
+        continue;
+      }
+      if (looksLikeGameDay(text)) {
+        const { loadGameDay } = await import('../gameday/load-gameday.js');
+        const { describeDay } = await import('../gameday/describe-step.js');
+        const { day } = await loadGameDay(file, { cwd: io.cwd, env: io.env, registry });
+        results.push({ file, ok: true, name: day.metadata.name });
+        if (opts.output !== 'json') io.stdout.write(`${p.green('✓')} ${file} ${p.dim(`(${describeDay(day)})`)}\n`);
         continue;
       }
       const { experiment } = await loadExperiment(file, { cwd: io.cwd, env: io.env, registry });

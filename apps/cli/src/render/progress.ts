@@ -116,6 +116,11 @@ export class ProgressView {
 
   private holdMs: number | undefined;
 
+  /** The live lines (phase, time left, guards with trends) for a caller that draws its own footer. */
+  statusLines(): string[] {
+    return this.footer();
+  }
+
   private footer(): string[] {
     const p = this.p;
     const phase = phaseLabel[this.state];

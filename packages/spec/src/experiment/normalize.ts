@@ -79,7 +79,8 @@ function normalizeProbe(entry: Obj, fixed: readonly string[] = probeFixedKeys, d
   };
 }
 
-function normalizeGuard(entry: Obj): GuardSpec {
+/** One guard entry as core's GuardSpec (defaults filled in); the entry must be valid. */
+export function normalizeGuard(entry: Obj): GuardSpec {
   const everyMs = optMs(entry['every']) ?? specDefaults.guardEveryMs;
   // A guard's probe must answer before the next tick, so the default timeout never exceeds `every`.
   const probe = normalizeProbe(entry, guardFixedKeys, Math.min(specDefaults.probeTimeoutMs, everyMs));

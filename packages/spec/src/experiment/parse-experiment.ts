@@ -1,7 +1,7 @@
 import { SpecInvalidError, type Experiment, type Registry, type SpecIssue } from '@faultline/core';
 import { expandEnvironment, type Environment } from '../source/expand-env.js';
-import { sortIssues } from '../source/issue.js';
-import { parseDocuments, type SourceDocument } from '../source/source-document.js';
+import { sortIssues, type Locator } from '../source/issue.js';
+import { parseDocuments, SourceDocument } from '../source/source-document.js';
 import { parserExperimentSchema } from '../schema/experiment-schema.js';
 import { semanticIssues } from '../validate/semantic-checks.js';
 import { validateWithSchema } from '../validate/validate-with-schema.js';
@@ -41,7 +41,7 @@ export function parseExperiment(text: string, options: ParseExperimentOptions = 
  * providers' own schemas and checks). Empty when the document is valid. `value` is the document's
  * value after `${...}` expansion (default: as written).
  */
-export function validateExperimentDocument(doc: SourceDocument, registry?: Registry, value: unknown = doc.value): SpecIssue[] {
+export function validateExperimentDocument(doc: SourceDocument | Locator, registry?: Registry, value: unknown = doc instanceof SourceDocument ? doc.value : undefined): SpecIssue[] {
   const structural = validateWithSchema(parserExperimentSchema, value, doc, { owner: 'the experiment format' });
   const semantic = semanticIssues(value, doc, registry);
   return sortIssues([...structural, ...semantic]);

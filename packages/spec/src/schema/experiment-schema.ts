@@ -81,6 +81,21 @@ function faultEntry(kinds: EntryKinds): TSchema {
   });
 }
 
+/** One guard entry (spec.guards[i]); other file kinds with guards (a GameDay) reuse it. */
+export function guardEntrySchema(probes: EntryKinds, description = 'A guard: a probe checked continuously while faults are active; a breach aborts the run and reverts everything.'): TSchema {
+  return OpenEntry({
+    fixed: {
+      ...probeFixed(),
+      every: Type.Optional(Duration('How often the guard is checked while any fault is active. Default 1s.')),
+      breachAfter: Type.Optional(Type.Integer({ minimum: 1, description: 'Consecutive failures (including probe errors) before the run is aborted. Default 1.' })),
+    },
+    required: ['name', 'expect'],
+    kinds: probes,
+    kindWhat: 'The probe',
+    description,
+  });
+}
+
 /** The experiment document schema. The parser uses 'open' parts; editors get the registry's. */
 export function experimentSchema(parts: ExperimentSchemaParts): TSchema {
   const probe = OpenEntry({
@@ -90,17 +105,7 @@ export function experimentSchema(parts: ExperimentSchemaParts): TSchema {
     kindWhat: 'The probe',
     description: 'A probe: name, one key naming the probe kind (prometheus, http, tcp, ...) with its parameters, and expect.',
   });
-  const guard = OpenEntry({
-    fixed: {
-      ...probeFixed(),
-      every: Type.Optional(Duration('How often the guard is checked while any fault is active. Default 1s.')),
-      breachAfter: Type.Optional(Type.Integer({ minimum: 1, description: 'Consecutive failures (including probe errors) before the run is aborted. Default 1.' })),
-    },
-    required: ['name', 'expect'],
-    kinds: parts.probes,
-    kindWhat: 'The probe',
-    description: 'A guard: a probe checked continuously while faults are active; a breach aborts the run and reverts everything.',
-  });
+  const guard = guardEntrySchema(parts.probes);
   const target = OpenEntry({
     fixed: { mode: Type.Optional(SelectionModeSchema) },
     required: [],

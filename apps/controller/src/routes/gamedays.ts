@@ -1,0 +1,150 @@
+import { Type } from '@sinclair/typebox';
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { ConflictError, NotFoundError, type JournalEvent, type Registry } from '@faultline/core';
+import { buildDayReport, gateAnswers, parseGameDay, renderDayHtml, renderDayMarkdown, resolveGameDay, type DayEvent } from '@faultline/gameday';
+import type { Store } from '@faultline/store';
+import type { GameDayHost } from '../gameday-host.js';
+
+export interface GameDaysRoutesOptions {
+  store: Store;
+  registry: Registry;
+  host: GameDayHost;
+}
+
+const Answer = Type.Unsafe<(typeof gateAnswers)[number]>({ type: 'string', enum: [...gateAnswers] });
+const DayParams = Type.Object({ dayId: Type.String({ pattern: '^d[0-9a-z]{12}$' }) });
+
+/**
+ * Game days on the controller. Starting one and answering its gates, halting or aborting a step needs
+ * the `run` scope (the facilitator's token); any participant with `read` may add observations and
+ * follow the day (SSE). `file:` steps name stored experiments (`file: checkout-slow.yaml` or the name).
+ */
+export const gamedaysRoutes: FastifyPluginAsyncTypebox<GameDaysRoutesOptions> = async (app, opts) => {
+  const { host, store } = opts;
+  const who = (request: { actor?: { name: string } }) => request.actor?.name ?? 'anonymous (no auth)';
+
+  app.post('/v1/gamedays', {
+    config: { scope: 'run', audit: 'gamedays.create' },
+    schema: {
+      summary: 'Start a game day from an inline GameDay file; `file:` steps refer to stored experiments',
+      body: Type.Object({
+        definition: Type.String({ minLength: 1, description: 'The kind: GameDay file (YAML or JSON).' }),
+        unattended: Type.Optional(Type.Boolean({ description: 'Gates take their defaults at once and checklists are not waited for (rehearsal, CI). Default false.' })),
+      }, { additionalProperties: false }),
+    },
+  }, async (request, reply) => {
+    const parsed = parseGameDay(request.body.definition, { file: 'inline definition', registry: opts.registry });
+    const storedName = (ref: string) => ref.replace(/^.*\//, '').replace(/\.(ya?ml|json)$/i, '');
+    const day = await resolveGameDay(parsed, {
+      file: 'inline definition', registry: opts.registry,
+      missing: (ref) => `no stored experiment "${storedName(ref)}" on this controller; \`file:\` names a stored experiment here — POST /v1/experiments first`,
+      readText: async (ref) => {
+        const stored = await store.getExperiment(storedName(ref));
+        if (!stored) throw Object.assign(new Error(`no stored experiment "${storedName(ref)}"`), { code: 'ENOENT' });
+        return stored.body;
+      },
+    });
+    const runner = host.start(day, { unattended: request.body.unattended ?? false, by: who(request) });
+    reply.header('location', `/v1/gamedays/${runner.dayId}`);
+    return reply.status(202).send({ dayId: runner.dayId, name: day.metadata.name, steps: day.spec.steps.length });
+  });
+
+  app.get('/v1/gamedays', { config: { scope: 'read' }, schema: { summary: 'Game days hosted by this controller' } }, async () => ({ gamedays: host.list() }));
+
+  app.get('/v1/gamedays/:dayId', { config: { scope: 'read' }, schema: { summary: 'A game day: where it is and its journal', params: DayParams } }, async (request) => {
+    const d = host.get(request.params.dayId);
+    return { status: d.runner.status(), ...(d.done ? { outcome: d.done.outcome, reason: d.done.reason } : {}), events: await host.journal.read(request.params.dayId) };
+  });
+
+  app.post('/v1/gamedays/:dayId/notes', {
+    config: { scope: 'read', audit: 'gamedays.note' },
+    schema: {
+      summary: 'Add an observation (timestamped, attached to the current step); any participant',
+      params: DayParams,
+      body: Type.Object({ text: Type.String({ minLength: 1, maxLength: 4000 }) }, { additionalProperties: false }),
+    },
+  }, async (request, reply) => {
+    const event = await host.running(request.params.dayId).note(request.body.text, who(request));
+    return reply.status(201).send(event);
+  });
+
+  app.post('/v1/gamedays/:dayId/gate', {
+    config: { scope: 'run', audit: 'gamedays.gate' },
+    schema: {
+      summary: 'Answer the gate that is waiting: go, skip (the next step) or no-go (end the day)',
+      params: DayParams,
+      body: Type.Object({ answer: Answer, note: Type.Optional(Type.String({ maxLength: 4000 })) }, { additionalProperties: false }),
+    },
+  }, async (request) => {
+    const runner = host.running(request.params.dayId);
+    const ok = runner.answerGate(request.body.answer, { by: who(request), ...(request.body.note ? { note: request.body.note } : {}) });
+    if (!ok) throw new ConflictError(`no gate is waiting in game day ${request.params.dayId} (it is at ${runner.status().kind ?? 'no'} step)`);
+    return { answered: request.body.answer };
+  });
+
+  for (const [action, summary] of [['halt', 'Halt the day: the current run reverts, no further step starts'], ['abort-step', 'Abort the current step (its run reverts); the day goes on'], ['skip-step', 'Skip the current step']] as const) {
+    app.post(`/v1/gamedays/:dayId/${action}`, {
+      config: { scope: 'run', audit: `gamedays.${action}` },
+      schema: { summary, params: DayParams, body: Type.Optional(Type.Object({ reason: Type.Optional(Type.String({ maxLength: 500 })) }, { additionalProperties: false })) },
+    }, async (request) => {
+      const runner = host.running(request.params.dayId);
+      const by = who(request);
+      const reason = request.body?.reason;
+      if (action === 'halt') runner.halt(reason ?? `halted by ${by}`, by);
+      else if (!(action === 'abort-step' ? runner.abortStep(reason ?? `aborted by ${by}`, by) : runner.skipStep(reason ?? `skipped by ${by}`, by))) {
+        throw new ConflictError(`game day ${request.params.dayId} has no step in progress`);
+      }
+      return { ok: true };
+    });
+  }
+
+  app.get('/v1/gamedays/:dayId/report', {
+    config: { scope: 'read' },
+    schema: { summary: 'The day report: html (self-contained), md or json', params: DayParams, querystring: Type.Object({ format: Type.Optional(Type.Union([Type.Literal('html'), Type.Literal('md'), Type.Literal('json')])) }) },
+  }, async (request, reply) => {
+    const events = await host.journal.read(request.params.dayId).catch(() => { throw new NotFoundError(`game day ${request.params.dayId} does not exist`); });
+    const runs = new Map<string, JournalEvent[]>();
+    for (const e of events) if (e.type === 'step-run') runs.set(e.runId, await store.read(e.runId));
+    const report = buildDayReport(events, runs);
+    const format = request.query.format ?? 'html';
+    if (format === 'json') return report;
+    reply.type(format === 'html' ? 'text/html; charset=utf-8' : 'text/markdown; charset=utf-8');
+    return format === 'html' ? renderDayHtml(report, events) : renderDayMarkdown(report);
+  });
+
+  app.get('/v1/gamedays/:dayId/events', {
+    config: { scope: 'read' },
+    schema: { summary: 'Server-Sent Events: the game-day journal, live (from the start; Last-Event-ID resumes)', params: DayParams },
+  }, async (request, reply) => {
+    const { dayId } = request.params;
+    host.get(dayId);
+    const last = Number(request.headers['last-event-id'] ?? 0) || 0;
+    reply.hijack();
+    const raw = reply.raw;
+    raw.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache', connection: 'keep-alive', 'x-accel-buffering': 'no' });
+    let sent = last;
+    let ended = false;
+    const queue: DayEvent[] = [];
+    let caughtUp = false;
+    const end = () => {
+      if (ended) return;
+      ended = true;
+      unsubscribe();
+      clearInterval(heartbeat);
+      raw.end();
+    };
+    const write = (e: DayEvent) => {
+      if (ended || e.seq <= sent) return;
+      sent = e.seq;
+      raw.write(`id: ${e.seq}\nevent: ${e.type}\ndata: ${JSON.stringify(e)}\n\n`);
+      if (e.type === 'day-ended') end();
+    };
+    // Subscribe first, then replay the journal, then flush what arrived meanwhile: nothing is lost or doubled.
+    const unsubscribe = host.subscribe(dayId, (e) => (caughtUp ? write(e) : queue.push(e)));
+    const heartbeat = setInterval(() => raw.write(': keep-alive\n\n'), 15_000);
+    raw.on('close', end);
+    for (const e of await host.journal.read(dayId)) write(e);
+    for (const e of queue.splice(0)) write(e);
+    caughtUp = true;
+  });
+};

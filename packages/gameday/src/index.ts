@@ -1,0 +1,24 @@
+export { gateAnswers, expectableOutcomes, gameDayDefaults } from './model.js';
+export type {
+  GameDay, GameDayStep, ExperimentStep, GateStep, WaitStep, ChecklistStep, StepKind, StepStatus, DayOutcome, GateAnswer,
+  ExpectedOutcome, ExperimentSource,
+} from './model.js';
+export { parseGameDay, validateGameDayDocument, looksLikeGameDay } from './spec/parse-gameday.js';
+export type { ParseGameDayOptions } from './spec/parse-gameday.js';
+export { resolveGameDay, experimentOf } from './spec/resolve-gameday.js';
+export type { ResolveOptions } from './spec/resolve-gameday.js';
+export { gameDaySchema, stepKindKeys } from './spec/gameday-schema.js';
+export { newDayId, DAY_ID_RE } from './journal/day-events.js';
+export type { DayEvent, DayEventBody, DayEventType, DayJournal, Actor, ResumeDecision, RecoveredStep } from './journal/day-events.js';
+export { FileDayJournal, MemoryDayJournal } from './journal/file-day-journal.js';
+export { replayDay } from './journal/replay-day.js';
+export type { ReplayedDay } from './journal/replay-day.js';
+export { DayRunner } from './machine/day-runner.js';
+export type { DayRunnerOptions, DayResult, DayStatus, StartRun } from './machine/day-runner.js';
+export { decideOutcome } from './machine/outcome.js';
+export { recoverDay } from './machine/recover-day.js';
+export type { RecoverDayOptions, RecoveredDay } from './machine/recover-day.js';
+export { buildDayReport } from './report/build-day-report.js';
+export type { DayReport, StepReport, DayNote, TimelineEntry } from './report/build-day-report.js';
+export { renderDayMarkdown } from './report/render-day-markdown.js';
+export { renderDayHtml } from './report/render-day-html.js';
