@@ -14,7 +14,7 @@ afterEach(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-const target = (i: number): Target => ({ id: `t${i}` as Target['id'], kind: 'fake', name: `t${i}`, labels: {} });
+const target = (i: number): Target => ({ id: `t${i}` as Target['id'], kind: 'fake', name: `t${i}`, labels: {}, ref: { id: `t${i}` } });
 
 describe('FileJournal group commit', () => {
   it('events appended together share one fdatasync; each append resolves only once its line is synced', async () => {
