@@ -95,7 +95,7 @@ describe('faultline submit --wait against a real controller', () => {
 
   it('SIGTERM during --wait (a cancelled CI job) aborts the run; the toxic is reverted; exit 2', async () => {
     await controller();
-    const s = submit(await experiment('cancelled', { duration: '10m', steady: '/ok' }), ['--output', 'json']);
+    const s = submit(await experiment('cancelled', { duration: '10m', steady: '/ok' }), ['--output', 'jsonl']);
     await s.waitForLine((l) => l.includes('"to":"holding"'));
     expect(await toxics()).toHaveLength(1);
     s.child.kill('SIGTERM');
@@ -106,7 +106,7 @@ describe('faultline submit --wait against a real controller', () => {
 
   it('survives a controller restart: reconnects, resumes the stream and reports the recovered run', async () => {
     const first = await controller();
-    const s = submit(await experiment('restarted', { duration: '10m', steady: '/ok' }), ['--output', 'json']);
+    const s = submit(await experiment('restarted', { duration: '10m', steady: '/ok' }), ['--output', 'jsonl']);
     await s.waitForLine((l) => l.includes('"to":"holding"'));
     first.child.kill('SIGKILL');
     await first.exit;
