@@ -329,23 +329,34 @@ class Run {
       }
     };
     const injectEach = async (workerSignal: AbortSignal) => {
-      while (next < targets.length && !signal.aborted) {
-        const target = targets[next++]!;
-        const record: ActiveFault = { fault: f.name, faultType: f.type, target, attempts: 0 };
-        this.active.set(`${f.name}\u0000${target.id}`, record);
-        // Write-ahead: the record is durable before the backend is touched.
-        await this.journal({ type: 'fault-injecting', fault: f.name, faultType: f.type, target, params: redactSecrets(f.params) });
-        const started = this.clock.monotonic();
-        try {
-          const undo = await withTimeout(`inject of "${f.name}" on ${target.name}`, timeoutMs, (s) =>
-            provider.inject(target, f.params, { runId: this.runId, faultName: f.name, signal: s, log: this.log, timeoutMs, leaseMs }), workerSignal);
+      // A worker does not wait for its `fault-injected` record to be synced before taking the next target: the
+      // next `fault-injecting` record comes later in the same file, so its sync covers both. Only the write-ahead
+      // record is on the critical path, as the promise requires. The last one is awaited before the hold.
+      let injected: Promise<unknown> = Promise.resolve();
+      try {
+        while (next < targets.length && !signal.aborted) {
+          const target = targets[next++]!;
+          const record: ActiveFault = { fault: f.name, faultType: f.type, target, attempts: 0 };
+          this.active.set(`${f.name}\u0000${target.id}`, record);
+          // Write-ahead: the record is durable before the backend is touched.
+          await this.journal({ type: 'fault-injecting', fault: f.name, faultType: f.type, target, params: redactSecrets(f.params) });
+          await injected; // settled by now (earlier in the file); rethrows if it could not be journaled
+          const started = this.clock.monotonic();
+          let undo: Awaited<ReturnType<typeof provider.inject>>;
+          try {
+            undo = await withTimeout(`inject of "${f.name}" on ${target.name}`, timeoutMs, (s) =>
+              provider.inject(target, f.params, { runId: this.runId, faultName: f.name, signal: s, log: this.log, timeoutMs, leaseMs }), workerSignal);
+          } catch (err) {
+            await this.journalBestEffort({ type: 'fault-inject-failed', fault: f.name, targetId: target.id, error: toErrorInfo(err) });
+            if (signal.aborted) return;
+            throw new ProviderError(failureReason(`could not inject "${f.name}" (${f.type}) on ${target.name}`, err), { cause: err });
+          }
           if (undo !== undefined) record.undo = undo;
-          await this.journal({ type: 'fault-injected', fault: f.name, targetId: target.id, durationMs: this.clock.monotonic() - started, ...(undo !== undefined ? { undo } : {}) });
-        } catch (err) {
-          await this.journalBestEffort({ type: 'fault-inject-failed', fault: f.name, targetId: target.id, error: toErrorInfo(err) });
-          if (signal.aborted) return;
-          throw new ProviderError(failureReason(`could not inject "${f.name}" (${f.type}) on ${target.name}`, err), { cause: err });
+          injected = this.journal({ type: 'fault-injected', fault: f.name, targetId: target.id, durationMs: this.clock.monotonic() - started, ...(undo !== undefined ? { undo } : {}) });
+          injected.catch(() => undefined); // awaited above or below; this only keeps it from counting as unhandled
         }
+      } finally {
+        await injected;
       }
     };
     const results = await Promise.allSettled(Array.from({ length: Math.min(16, Math.max(1, targets.length)) }, worker));
