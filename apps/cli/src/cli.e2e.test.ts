@@ -46,7 +46,7 @@ const isHolding = (l: string) => l.includes('"type":"transition"') && l.includes
 
 describe('faultline run as a real process', () => {
   it('SIGINT mid-hold reverts the toxic before exiting with code 2 (aborted); a second SIGINT does not skip it', async () => {
-    const cli = spawnCli(['run', await experimentFile(), '--output', 'json', '--state-dir', dir]);
+    const cli = spawnCli(['run', await experimentFile(), '--output', 'jsonl', '--state-dir', dir]);
     await cli.waitForLine(isHolding);
     expect(await toxics()).toHaveLength(1);
     cli.child.kill('SIGINT');
@@ -58,7 +58,7 @@ describe('faultline run as a real process', () => {
   });
 
   it('SIGTERM mid-hold also reverts', async () => {
-    const cli = spawnCli(['run', await experimentFile(), '--output', 'json', '--state-dir', dir]);
+    const cli = spawnCli(['run', await experimentFile(), '--output', 'jsonl', '--state-dir', dir]);
     await cli.waitForLine(isHolding);
     cli.child.kill('SIGTERM');
     expect(await cli.exit).toBe(2);
@@ -66,7 +66,7 @@ describe('faultline run as a real process', () => {
   });
 
   it('after SIGKILL the toxic stays; `faultline recover` removes it from the journal alone, and again is a no-op', async () => {
-    const cli = spawnCli(['run', await experimentFile(), '--output', 'json', '--state-dir', dir]);
+    const cli = spawnCli(['run', await experimentFile(), '--output', 'jsonl', '--state-dir', dir]);
     await cli.waitForLine(isHolding);
     cli.child.kill('SIGKILL');
     await cli.exit;

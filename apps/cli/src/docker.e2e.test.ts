@@ -62,7 +62,7 @@ describe.skipIf(!docker.available)('faultline run with Docker faults on a real e
     - { name: hit, type: ${type}, target: web, with: ${params} }
 `);
     const stateDir = await mkdtemp(path.join(dir, 'state-'));
-    const run = spawnCli(['run', f, '--output', 'json', '--state-dir', stateDir]);
+    const run = spawnCli(['run', f, '--output', 'jsonl', '--state-dir', stateDir]);
     await run.waitForLine((l) => l.includes('"to":"holding"'));
     run.child.kill('SIGKILL');
     await run.exit;

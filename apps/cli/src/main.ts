@@ -39,11 +39,13 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
 
   const stateDir = new Option('--state-dir <dir>', 'where runs are journaled').default(io.env.FAULTLINE_STATE_DIR ?? '.faultline');
   const output = new Option('-o, --output <format>', 'output format').choices(['table', 'json']).default('table');
+  const runOutput = () => new Option('-o, --output <format>', 'table (people), json (one result document at the end) or jsonl (every journal event as it happens, then a result line)')
+    .choices(['table', 'json', 'jsonl']).default('table');
   const kube = [new Option('--kubeconfig <file>', 'kubeconfig for Kubernetes targets (default: KUBECONFIG, in-cluster, ~/.kube/config)'), new Option('--context <name>', 'kubeconfig context')];
 
   program.command('run').argument('<file>', 'experiment file (YAML or JSON)')
     .description('run an experiment: steady state, inject, hold with guards, revert, verdict')
-    .addOption(stateDir).addOption(output).addOption(kube[0]!).addOption(kube[1]!)
+    .addOption(stateDir).addOption(runOutput()).addOption(kube[0]!).addOption(kube[1]!)
     .option('--dry-run', 'resolve targets and check limits; inject nothing')
     .option('--seed <n>', 'seed for random target selection (same seed, same targets)', int('--seed'))
     .option('--junit <file>', 'write a JUnit XML report')
@@ -118,7 +120,7 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
   const tokenOpt = () => new Option('--token <token>', 'API token (or FAULTLINE_TOKEN)');
   program.command('submit').argument('<file>', 'experiment file')
     .description('start a run on a controller (idempotent per CI job); with --wait, stream it and exit with its verdict')
-    .addOption(server()).addOption(tokenOpt()).addOption(output)
+    .addOption(server()).addOption(tokenOpt()).addOption(runOutput())
     .option('--wait', 'stream progress until the verdict; exit code = verdict')
     .option('--timeout <duration>', 'with --wait: abort the run after this long', '15m')
     .option('--junit <file>', 'with --wait: write the JUnit report')

@@ -93,9 +93,21 @@ describe('faultline submit --wait against a real controller', () => {
     expect(await toxics()).toEqual([]);
   });
 
+  it('-o json prints one RunResult document: verdict, timings, per-target outcome, the run URL', async () => {
+    await controller();
+    const s = submit(await experiment('as-json', { duration: '1m', steady: '/ok', guard: '/down' }), ['-o', 'json']);
+    expect(await s.exit).toBe(2);
+    const doc = JSON.parse(s.stdout()) as { kind: string; outcome: string; exitCode: number; url: string; timings: { durationMs: number }; counts: { targets: number; reverted: number }; targets: Array<{ fault: string; outcome: string; target: { name: string } }> };
+    expect(doc).toMatchObject({ kind: 'RunResult', outcome: 'aborted', exitCode: 2, counts: { targets: 1, reverted: 1 } });
+    expect(doc.targets).toMatchObject([{ fault: 'slow', outcome: 'reverted', target: { name: 'redis' } }]);
+    expect(doc.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/v1\/runs\//);
+    expect(doc.timings.durationMs).toBeGreaterThan(0);
+    expect(await toxics()).toEqual([]);
+  });
+
   it('SIGTERM during --wait (a cancelled CI job) aborts the run; the toxic is reverted; exit 2', async () => {
     await controller();
-    const s = submit(await experiment('cancelled', { duration: '10m', steady: '/ok' }), ['--output', 'json']);
+    const s = submit(await experiment('cancelled', { duration: '10m', steady: '/ok' }), ['--output', 'jsonl']);
     await s.waitForLine((l) => l.includes('"to":"holding"'));
     expect(await toxics()).toHaveLength(1);
     s.child.kill('SIGTERM');
@@ -106,7 +118,7 @@ describe('faultline submit --wait against a real controller', () => {
 
   it('survives a controller restart: reconnects, resumes the stream and reports the recovered run', async () => {
     const first = await controller();
-    const s = submit(await experiment('restarted', { duration: '10m', steady: '/ok' }), ['--output', 'json']);
+    const s = submit(await experiment('restarted', { duration: '10m', steady: '/ok' }), ['--output', 'jsonl']);
     await s.waitForLine((l) => l.includes('"to":"holding"'));
     first.child.kill('SIGKILL');
     await first.exit;

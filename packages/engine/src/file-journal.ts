@@ -10,21 +10,47 @@ const durableTypes = new Set<JournalEventBody['type']>([
   'fault-reverted', 'fault-revert-failed', 'guard-breach', 'abort', 'verdict', 'forced',
 ]);
 
+/** An event serialised and waiting for the next batch. */
+interface Queued {
+  readonly line: string;
+  readonly seq: number;
+  readonly durable: boolean;
+  resolve(): void;
+  reject(err: unknown): void;
+}
+
 interface OpenRun {
   handle: fs.FileHandle;
   seq: number;
-  /** Serialises appends per run so seq order equals file order. */
-  tail: Promise<unknown>;
+  /** Events appended while the previous batch was being written or synced; written in seq order. */
+  queue: Queued[];
+  /** The batch loop, while one runs; at most one per run, so file order equals seq order. */
+  flushing: Promise<void> | undefined;
+  /** Highest seq covered by a completed fdatasync. */
+  durableSeq: number;
+}
+
+/** Counters for tests and benchmarks: how many write(2) and fdatasync(2) calls appends cost. */
+export interface FileJournalStats {
+  readonly appends: number;
+  readonly writes: number;
+  readonly syncs: number;
 }
 
 /**
  * Append-only JSON-lines journal, one file per run under `<stateDir>/runs/<runId>.jsonl`.
- * Safety-relevant events are fdatasync'ed before `append` resolves; probe observations are written
- * at once but synced with the next durable event (they are evidence, not undo information).
+ *
+ * Group commit: events appended while the previous batch is being written and synced form the next batch,
+ * written with one write and, if any of them is safety-relevant, one fdatasync. A safety-relevant append
+ * (a `fault-injecting` record, say) still resolves only after the fdatasync that covers it, so a caller that
+ * awaits it before calling the backend keeps the write-ahead promise; it merely shares the sync with
+ * whatever arrived alongside it. Probe observations are written at once but synced with the next durable
+ * event (they are evidence, not undo information). The file format is unchanged: one event per line.
  */
 export class FileJournal implements JournalSink, JournalSource {
   private readonly runsDir: string;
-  private readonly open = new Map<string, OpenRun>();
+  private readonly open = new Map<string, Promise<OpenRun>>();
+  private readonly counters = { appends: 0, writes: 0, syncs: 0 };
 
   constructor(readonly stateDir: string, private readonly clock: Clock = systemClock) {
     this.runsDir = path.join(stateDir, 'runs');
@@ -34,29 +60,70 @@ export class FileJournal implements JournalSink, JournalSource {
     return path.join(this.runsDir, `${runId}.jsonl`);
   }
 
+  get stats(): FileJournalStats {
+    return { ...this.counters };
+  }
+
+  /** Highest seq of `runId` known to be on disk (its fdatasync completed); 0 when the run is not open here. */
+  async durableSeq(runId: string): Promise<number> {
+    const run = await this.open.get(runId);
+    return run?.durableSeq ?? 0;
+  }
+
   async append(runId: string, body: JournalEventBody): Promise<JournalEvent> {
     const run = await this.openRun(runId);
     const event = { seq: ++run.seq, at: this.clock.now().toISOString(), runId, ...body } as JournalEvent;
-    const write = run.tail.then(async () => {
-      await run.handle.write(JSON.stringify(event) + '\n');
-      if (durableTypes.has(body.type)) await run.handle.datasync();
+    this.counters.appends++;
+    await new Promise<void>((resolve, reject) => {
+      run.queue.push({ line: JSON.stringify(event) + '\n', seq: event.seq, durable: durableTypes.has(body.type), resolve, reject });
+      this.flush(run);
     });
-    run.tail = write.catch(() => undefined);
-    await write;
     if (body.type === 'verdict' && body.outcome !== 'revert-pending') await this.closeRun(runId);
     return event;
   }
 
-  private async openRun(runId: string): Promise<OpenRun> {
+  /** Starts the batch loop unless it runs already; it drains the queue, one write (+ one sync) per batch. */
+  private flush(run: OpenRun): void {
+    if (run.flushing) return;
+    run.flushing = (async () => {
+      while (run.queue.length > 0) {
+        const batch = run.queue.splice(0);
+        try {
+          await writeAll(run.handle, Buffer.from(batch.map((q) => q.line).join('')));
+          this.counters.writes++;
+          if (batch.some((q) => q.durable)) {
+            await run.handle.datasync();
+            this.counters.syncs++;
+            run.durableSeq = batch.at(-1)!.seq;
+          }
+          for (const q of batch) q.resolve();
+        } catch (err) {
+          // This batch's appenders learn of the failure; later events still get their own attempt.
+          for (const q of batch) q.reject(err);
+        }
+      }
+      run.flushing = undefined;
+    })();
+  }
+
+  private openRun(runId: string): Promise<OpenRun> {
     let run = this.open.get(runId);
-    if (run) return run;
+    if (!run) {
+      // Stored at once, so concurrent first appends share one handle and one seq counter.
+      run = this.openFile(runId);
+      this.open.set(runId, run);
+      run.catch(() => this.open.delete(runId));
+    }
+    return run;
+  }
+
+  private async openFile(runId: string): Promise<OpenRun> {
     await fs.mkdir(this.runsDir, { recursive: true });
     await this.truncateTornTail(runId);
     const existing = await this.read(runId).catch(() => [] as JournalEvent[]);
     const handle = await fs.open(this.fileOf(runId), fsConstants.O_WRONLY | fsConstants.O_APPEND | fsConstants.O_CREAT, 0o600);
-    run = { handle, seq: existing.at(-1)?.seq ?? 0, tail: Promise.resolve() };
-    this.open.set(runId, run);
-    return run;
+    const seq = existing.at(-1)?.seq ?? 0;
+    return { handle, seq, queue: [], flushing: undefined, durableSeq: seq };
   }
 
   /** A power cut can leave a half-written last line; cut it so new events start on a clean line. */
@@ -67,10 +134,11 @@ export class FileJournal implements JournalSink, JournalSource {
   }
 
   private async closeRun(runId: string): Promise<void> {
-    const run = this.open.get(runId);
-    if (!run) return;
+    const opening = this.open.get(runId);
+    if (!opening) return;
     this.open.delete(runId);
-    await run.tail;
+    const run = await opening;
+    while (run.flushing) await run.flushing;
     await run.handle.close();
   }
 
@@ -108,5 +176,14 @@ export class FileJournal implements JournalSink, JournalSource {
 
   async close(): Promise<void> {
     await Promise.all([...this.open.keys()].map((id) => this.closeRun(id)));
+  }
+}
+
+/** write(2) may write less than asked; loop until the whole batch is in the file. */
+async function writeAll(handle: fs.FileHandle, buf: Buffer): Promise<void> {
+  let off = 0;
+  while (off < buf.length) {
+    const { bytesWritten } = await handle.write(buf, off, buf.length - off);
+    off += bytesWritten;
   }
 }

@@ -1,6 +1,7 @@
 export { Engine } from './run.js';
 export type { EngineOptions, StartOptions, RunResult, RunHandle } from './run.js';
 export { FileJournal } from './file-journal.js';
+export type { FileJournalStats } from './file-journal.js';
 export { planRun, violatedLimits } from './plan.js';
 export { checkBlastRadius } from './blast-radius.js';
 export { runProbe } from './probe-runner.js';

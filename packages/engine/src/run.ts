@@ -8,6 +8,7 @@ import { GuardLoop } from './guard-loop.js';
 import { planRun, violatedLimits } from './plan.js';
 import { runProbe } from './probe-runner.js';
 import { revertAll, revertWithRetry, type ActiveFault } from './reverter.js';
+import { SignalScope } from './signal-scope.js';
 
 export interface EngineOptions {
   registry: Registry;
@@ -232,6 +233,8 @@ class Run {
     const holdCtl = new AbortController();
     const onAbort = () => holdCtl.abort(this.abortCtl.signal.reason);
     this.abortCtl.signal.addEventListener('abort', onAbort, { once: true });
+    // Delayed faults each wait on the hold; one listener on it serves them all (see SignalScope).
+    const holdScope = new SignalScope(holdCtl.signal);
     const tasks: Promise<void>[] = [];
     guards.start();
     try {
@@ -243,10 +246,11 @@ class Run {
         await this.to('holding');
         const holdStart = this.clock.monotonic();
         for (const f of plan.faults) {
-          if (f.afterMs > 0) tasks.push(this.at(holdStart + f.afterMs, holdCtl.signal, () => this.injectFault(f, plan, holdCtl.signal)));
-          if (f.untilMs < spec.durationMs) tasks.push(this.at(holdStart + f.untilMs, holdCtl.signal, () => this.revertFaultEarly(f)));
+          if (f.afterMs > 0) tasks.push(this.at(holdStart + f.afterMs, holdScope, (signal) => this.injectFault(f, plan, signal)));
+          if (f.untilMs < spec.durationMs) tasks.push(this.at(holdStart + f.untilMs, holdScope, () => this.revertFaultEarly(f)));
         }
-        await sleep(spec.durationMs, holdCtl.signal).catch(() => undefined);
+        const hold = holdScope.child();
+        await sleep(spec.durationMs, hold.signal).catch(() => undefined).finally(hold.release);
         this.holdEndAt = this.clock.now();
       }
     } catch (err) {
@@ -259,6 +263,7 @@ class Run {
       this.abortCtl.signal.removeEventListener('abort', onAbort);
       await guards.stop();
       await Promise.allSettled(tasks); // an in-flight delayed inject finishes (aborted) before we revert it
+      holdScope.close();
       await this.to('reverting', this.abortInfo ? `aborted (${this.abortInfo.source})` : 'hold ended');
       const left = await revertAll([...this.active.values()], {
         runId: this.runId, policy: spec.revert, providers: this.eng.registry.faults, log: this.log, clock: this.clock,
@@ -286,20 +291,23 @@ class Run {
       : `all ${plan.faults.length} fault${plan.faults.length === 1 ? '' : 's'} injected and reverted; no guard tripped (no steady state defined)`);
   }
 
-  /** Runs `fn` at performance-time `when` unless the hold ends first. Errors abort the run. */
-  private async at(when: number, signal: AbortSignal, fn: () => Promise<void>): Promise<void> {
+  /** Runs `fn` at monotonic time `when` unless the hold ends first. Errors abort the run. */
+  private async at(when: number, scope: SignalScope, fn: (signal: AbortSignal) => Promise<void>): Promise<void> {
+    const { signal, release } = scope.child();
     try {
-      await sleep(Math.max(0, when - this.clock.monotonic()), signal);
-    } catch {
-      return;
-    }
-    try {
-      await fn();
+      try {
+        await sleep(Math.max(0, when - this.clock.monotonic()), signal);
+      } catch {
+        return;
+      }
+      await fn(signal);
     } catch (err) {
       if (!this.abortInfo) {
         this.failure = err instanceof ProviderError ? err.message : failureReason('delayed fault failed', err);
         this.abort('error', this.failure);
       }
+    } finally {
+      release();
     }
   }
 
@@ -310,27 +318,49 @@ class Run {
     const timeoutMs = this.opts.callTimeoutMs ?? 10_000;
     const leaseMs = f.untilMs - f.afterMs + (this.opts.leaseMarginMs ?? 30_000);
     let next = 0;
+    // Each worker's calls hang off its own child signal: the shared one carries a single listener.
+    const scope = new SignalScope(signal);
     const worker = async () => {
-      while (next < targets.length && !signal.aborted) {
-        const target = targets[next++]!;
-        const record: ActiveFault = { fault: f.name, faultType: f.type, target, attempts: 0 };
-        this.active.set(`${f.name}\u0000${target.id}`, record);
-        // Write-ahead: the record is durable before the backend is touched.
-        await this.journal({ type: 'fault-injecting', fault: f.name, faultType: f.type, target, params: redactSecrets(f.params) });
-        const started = this.clock.monotonic();
-        try {
-          const undo = await withTimeout(`inject of "${f.name}" on ${target.name}`, timeoutMs, (s) =>
-            provider.inject(target, f.params, { runId: this.runId, faultName: f.name, signal: s, log: this.log, timeoutMs, leaseMs }), signal);
+      const own = scope.child();
+      try {
+        await injectEach(own.signal);
+      } finally {
+        own.release();
+      }
+    };
+    const injectEach = async (workerSignal: AbortSignal) => {
+      // A worker does not wait for its `fault-injected` record to be synced before taking the next target: the
+      // next `fault-injecting` record comes later in the same file, so its sync covers both. Only the write-ahead
+      // record is on the critical path, as the promise requires. The last one is awaited before the hold.
+      let injected: Promise<unknown> = Promise.resolve();
+      try {
+        while (next < targets.length && !signal.aborted) {
+          const target = targets[next++]!;
+          const record: ActiveFault = { fault: f.name, faultType: f.type, target, attempts: 0 };
+          this.active.set(`${f.name}\u0000${target.id}`, record);
+          // Write-ahead: the record is durable before the backend is touched.
+          await this.journal({ type: 'fault-injecting', fault: f.name, faultType: f.type, target, params: redactSecrets(f.params) });
+          await injected; // settled by now (earlier in the file); rethrows if it could not be journaled
+          const started = this.clock.monotonic();
+          let undo: Awaited<ReturnType<typeof provider.inject>>;
+          try {
+            undo = await withTimeout(`inject of "${f.name}" on ${target.name}`, timeoutMs, (s) =>
+              provider.inject(target, f.params, { runId: this.runId, faultName: f.name, signal: s, log: this.log, timeoutMs, leaseMs }), workerSignal);
+          } catch (err) {
+            await this.journalBestEffort({ type: 'fault-inject-failed', fault: f.name, targetId: target.id, error: toErrorInfo(err) });
+            if (signal.aborted) return;
+            throw new ProviderError(failureReason(`could not inject "${f.name}" (${f.type}) on ${target.name}`, err), { cause: err });
+          }
           if (undo !== undefined) record.undo = undo;
-          await this.journal({ type: 'fault-injected', fault: f.name, targetId: target.id, durationMs: this.clock.monotonic() - started, ...(undo !== undefined ? { undo } : {}) });
-        } catch (err) {
-          await this.journalBestEffort({ type: 'fault-inject-failed', fault: f.name, targetId: target.id, error: toErrorInfo(err) });
-          if (signal.aborted) return;
-          throw new ProviderError(failureReason(`could not inject "${f.name}" (${f.type}) on ${target.name}`, err), { cause: err });
+          injected = this.journal({ type: 'fault-injected', fault: f.name, targetId: target.id, durationMs: this.clock.monotonic() - started, ...(undo !== undefined ? { undo } : {}) });
+          injected.catch(() => undefined); // awaited above or below; this only keeps it from counting as unhandled
         }
+      } finally {
+        await injected;
       }
     };
     const results = await Promise.allSettled(Array.from({ length: Math.min(16, Math.max(1, targets.length)) }, worker));
+    scope.close();
     const rejected = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
     if (rejected) throw rejected.reason;
   }

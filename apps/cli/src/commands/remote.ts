@@ -8,6 +8,7 @@ import { palette } from '../io.js';
 import { substituteEnv } from '../load.js';
 import { ProgressView } from '../render/progress.js';
 import { printSummary } from '../render/summary.js';
+import { runResultDocument } from '../render/result-document.js';
 
 export interface RemoteOptions {
   server?: string;
@@ -57,10 +58,12 @@ export async function submitCommand(io: CliIo, file: string, opts: SubmitOptions
   const { run, created } = await client.submitRun({
     definition, labels: { ...ciLabels(io.env), ...parseLabels(opts.label) }, ...(idempotencyKey ? { idempotencyKey } : {}),
   });
-  const json = opts.output === 'json';
-  if (!json) io.stdout.write(`${created ? 'submitted' : 're-attached to'} run ${p.bold(run.runId)} (${run.experiment}) ${p.dim(`${(opts.server ?? io.env.FAULTLINE_SERVER ?? '').replace(/\/$/, '')}${run.links.self}`)}\n`);
+  const json = opts.output === 'json' || opts.output === 'jsonl';
+  const stream = opts.output === 'jsonl';
+  const runUrl = `${(opts.server ?? io.env.FAULTLINE_SERVER ?? '').replace(/\/$/, '')}${run.links.self}`;
+  if (!json) io.stdout.write(`${created ? 'submitted' : 're-attached to'} run ${p.bold(run.runId)} (${run.experiment}) ${p.dim(runUrl)}\n`);
   if (!opts.wait) {
-    if (json) io.stdout.write(JSON.stringify({ run, created }) + '\n');
+    if (json) io.stdout.write(JSON.stringify({ run, created }, null, stream ? undefined : 2) + '\n');
     return 0;
   }
 
@@ -79,12 +82,15 @@ export async function submitCommand(io: CliIo, file: string, opts: SubmitOptions
   const unregister = io.onSignal((signal) => abortRun(`${signal} (CI job cancelled?)`));
   const deadline = setTimeout(() => abortRun(`--timeout ${opts.timeout} reached`), parseDuration(opts.timeout));
   let verdict: Extract<JournalEvent, { type: 'verdict' }> | undefined;
+  // Kept for the -o json document; a reconnect resumes after the last seq, so nothing is counted twice.
+  const events: JournalEvent[] = [];
   try {
     for await (const e of client.events(run.runId, {
       signal: stop.signal,
       onReconnect: (n, err) => io.stderr.write(p.dim(`event stream interrupted (${(err as Error).message}); reconnecting (attempt ${n})…\n`)),
     })) {
-      if (json) io.stdout.write(JSON.stringify(e) + '\n');
+      events.push(e);
+      if (stream) io.stdout.write(JSON.stringify(e) + '\n');
       else view?.onEvent(e);
       if (e.type === 'verdict') verdict = e;
     }
@@ -98,7 +104,8 @@ export async function submitCommand(io: CliIo, file: string, opts: SubmitOptions
   const final: RunView = await client.getRun(run.runId);
   const outcome = (final.outcome ?? verdict?.outcome ?? (final.phase === 'finished' ? final.state : 'revert-pending')) as Outcome;
   const timings: RunTimings = verdict?.timings ?? { startedAt: final.createdAt, endedAt: final.updatedAt, durationMs: Date.parse(final.updatedAt) - Date.parse(final.createdAt) };
-  if (json) io.stdout.write(JSON.stringify({ type: 'result', run: final }) + '\n');
+  if (stream) io.stdout.write(JSON.stringify({ type: 'result', run: final }) + '\n');
+  else if (json) io.stdout.write(JSON.stringify(runResultDocument({ runId: run.runId, outcome, reason: final.reason ?? verdict?.reason ?? '', timings, events, url: runUrl }), null, 2) + '\n');
   else printSummary(io, { runId: run.runId, outcome, reason: final.reason ?? verdict?.reason ?? '', timings, pending: [] });
   if (opts.junit) {
     await writeFile(path.resolve(io.cwd, opts.junit), await client.report(run.runId, 'junit'));

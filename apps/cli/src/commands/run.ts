@@ -7,6 +7,7 @@ import { loadExperiment } from '../load.js';
 import { cliLogger } from '../logger.js';
 import { ProgressView } from '../render/progress.js';
 import { printSummary } from '../render/summary.js';
+import { runResultDocument } from '../render/result-document.js';
 import { planExperiment, printPlan } from './plan.js';
 import { writeReports } from './reports.js';
 
@@ -14,7 +15,8 @@ export interface RunOptions {
   stateDir: string;
   dryRun?: boolean;
   seed?: number;
-  output?: 'table' | 'json';
+  /** table: live view; json: one result document at the end; jsonl: every journal event as it happens, then the result. */
+  output?: 'table' | 'json' | 'jsonl';
   junit?: string;
   report?: string;
   verbose?: boolean;
@@ -30,7 +32,8 @@ export async function runCommand(io: CliIo, file: string, opts: RunOptions): Pro
   const log = cliLogger(io, opts.verbose ?? false);
   const loaded = await loadExperiment(file, { cwd: io.cwd, env: io.env, ...(opts.kubeconfig ? { kubeconfig: opts.kubeconfig } : {}), ...(opts.context ? { context: opts.context } : {}) });
   const stateDir = path.resolve(io.cwd, opts.stateDir);
-  const json = opts.output === 'json';
+  const json = opts.output === 'json' || opts.output === 'jsonl';
+  const stream = opts.output === 'jsonl';
 
   if (opts.dryRun) {
     const plan = await planExperiment(loaded.experiment, loaded.registry, opts.seed);
@@ -52,7 +55,7 @@ export async function runCommand(io: CliIo, file: string, opts: RunOptions): Pro
     clock: clockOf(io),
     onEvent: (e) => {
       events.push(e);
-      if (json) io.stdout.write(JSON.stringify(e) + '\n');
+      if (stream) io.stdout.write(JSON.stringify(e) + '\n');
       else view?.onEvent(e);
     },
   });
@@ -79,8 +82,10 @@ export async function runCommand(io: CliIo, file: string, opts: RunOptions): Pro
     await journal.close();
   }
   const journalFile = journal.fileOf(run.runId);
-  if (json) io.stdout.write(JSON.stringify({ type: 'result', ...result, journal: journalFile }) + '\n');
+  if (stream) io.stdout.write(JSON.stringify({ type: 'result', ...result, journal: journalFile }) + '\n');
+  else if (json) io.stdout.write(JSON.stringify(runResultDocument({ ...result, events, journal: journalFile }), null, 2) + '\n');
   else printSummary(io, result, { journalFile });
-  await writeReports(io, events, { ...(opts.junit ? { junit: opts.junit } : {}), ...(opts.report ? { html: opts.report } : {}) });
+  // With -o json stdout holds the one document; where the reports went goes to stderr.
+  await writeReports(json ? { ...io, stdout: io.stderr } : io, events, { ...(opts.junit ? { junit: opts.junit } : {}), ...(opts.report ? { html: opts.report } : {}) });
   return exitCodes[result.outcome];
 }
