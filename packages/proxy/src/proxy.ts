@@ -1,6 +1,6 @@
 import { connect as netConnect, createServer, isIP, type Server, type Socket } from 'node:net';
 import { connect as tlsConnect, TLSSocket } from 'node:tls';
-import type { Logger } from '@faultline/core';
+import type { Logger } from '@faultline/core/logger';
 import { formatHostPort, parseHostPort } from './address.js';
 import { Connection, type ConnectionOwner } from './data-path/connection.js';
 import { ProxyConflictError, ProxyRequestError } from './errors.js';
