@@ -253,6 +253,22 @@ describe('Scheduler', () => {
     expect(wakes).toHaveLength(before); // a stopped scheduler sets no wake-ups
   });
 
+  it('a slot whose fire check failed is retried at the next periodic tick, not by an immediate wake-up', async () => {
+    const w = (current = world());
+    w.source.put(daily());
+    const wakes: number[] = [];
+    const manual = createManualTicker();
+    const ticker = { ...manual, tick: manual.tick, wakeAt: (ms: number) => void wakes.push(ms) };
+    const a = w.replica('a', { ticker, isHalted: async () => { throw new Error('store down'); } });
+    await ticker.tick();
+    w.clock.set('2026-06-08T08:00:00Z');
+    wakes.length = 0;
+    await ticker.tick();
+    expect(w.ledger.runs).toHaveLength(0);
+    expect(a.log.lines.some((l) => l.msg.includes('fire check failed'))).toBe(true);
+    expect(wakes.every((ms) => ms > w.clock.nowMs())).toBe(true);
+  });
+
   it('a cron ticker wakes up at the requested instant of its clock', async () => {
     // A clock years away from the machine's: the delay comes from the given clock, not from Date.now().
     const clock = createManualClock('2030-01-01T00:00:00Z');

@@ -331,10 +331,13 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
       leader = undefined;
       return;
     }
-    // Decide the next slot when it comes, not up to one tick interval later (fire-time skew).
+    // Decide the next slot when it comes, not up to one tick interval later (fire-time skew). Only
+    // future instants: an entry still due (its fire check failed) waits for the next periodic tick, so
+    // a store that is down is not retried in a tight loop.
     if (started && ticker.wakeAt) {
+      const afterMs = clock.nowMs();
       let nextMs = Infinity;
-      for (const e of entries.values()) if (e.nextCheckMs < nextMs) nextMs = e.nextCheckMs;
+      for (const e of entries.values()) if (e.nextCheckMs > afterMs && e.nextCheckMs < nextMs) nextMs = e.nextCheckMs;
       if (Number.isFinite(nextMs)) ticker.wakeAt(nextMs);
     }
   }
