@@ -8,9 +8,11 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { connect, createServer, type AddressInfo, type Server, type Socket } from 'node:net';
+import { cpus, loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 
-const THROUGHPUT_BYTES = 256 * 1024 * 1024; // 256 MiB per run
+const THROUGHPUT_BYTES = 64 * 1024 * 1024; // 64 MiB per run
+const ROUNDS = 3;
 const ROUND_TRIPS = 3_000;
 const CONNECT_SECONDS = 2;
 const CONNECT_CONCURRENCY = 32;
@@ -50,12 +52,20 @@ async function main(): Promise<void> {
     };
     const rows: [string, number, number, string][] = [];
 
-    const upDirect = await uploadMBps(port(sink));
-    const upProxied = await uploadMBps(await proxied('sink', sink));
-    rows.push(['throughput client->server (MB/s)', upDirect, upProxied, 'higher is better']);
-    const downDirect = await downloadMBps(port(source));
-    const downProxied = await downloadMBps(await proxied('source', source));
-    rows.push(['throughput server->client (MB/s)', downDirect, downProxied, 'higher is better']);
+    // Direct and proxied alternate, ROUNDS times each, and the medians are compared: on a shared
+    // machine the load changes from second to second, and back-to-back runs would blame it on one side.
+    const sinkPort = await proxied('sink', sink);
+    const sourcePort = await proxied('source', source);
+    const up = { direct: [] as number[], proxied: [] as number[] };
+    const down = { direct: [] as number[], proxied: [] as number[] };
+    for (let round = 0; round < ROUNDS; round++) {
+      up.direct.push(await uploadMBps(port(sink)));
+      up.proxied.push(await uploadMBps(sinkPort));
+      down.direct.push(await downloadMBps(port(source)));
+      down.proxied.push(await downloadMBps(sourcePort));
+    }
+    rows.push(['throughput client->server (MB/s)', median(up.direct), median(up.proxied), `median of ${ROUNDS} alternating runs`]);
+    rows.push(['throughput server->client (MB/s)', median(down.direct), median(down.proxied), `median of ${ROUNDS} alternating runs`]);
 
     const latDirect = await roundTrips(port(echo));
     const latProxied = await roundTrips(await proxied('echo', echo));
@@ -67,11 +77,17 @@ async function main(): Promise<void> {
     rows.push(['connections per second', cpsDirect, cpsProxied, 'connect + close']);
 
     print(rows);
+    console.log(`load average ${loadavg().map((l) => l.toFixed(1)).join(' ')} (${cpus().length} cores)`);
     for (const s of [sink, source, echo, accept]) s.close();
   } finally {
     clearTimeout(deadline);
     stop(child);
   }
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)] ?? 0;
 }
 
 function stop(child: ChildProcess): void {

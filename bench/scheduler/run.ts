@@ -83,7 +83,7 @@ async function herd(): Promise<void> {
   const slot = Date.parse('2026-06-08T08:00:00Z');
   // Planning happens a minute before the slot; then the clock jumps to 1.5 s before it.
   let offset = slot - 60_000 - Date.now();
-  const clock: Clock = { now: () => new Date(Date.now() + offset) };
+  const clock: Clock = { now: () => new Date(Date.now() + offset), nowMs: () => Date.now() + offset, monotonic: () => performance.now() };
   const source = createMemoryScheduleSource({ clock });
   for (const s of schedules) source.put(s, { createdAt: new Date(slot - 3_600_000), baseDir: fixtures });
   const leases = createMemoryLeaseStore({ clock });
@@ -93,7 +93,7 @@ async function herd(): Promise<void> {
   const done = new Promise<void>((r) => (allDone = r));
   const scheduler = createScheduler({
     clock, store: source, leases, holderId: 'bench', leaseName: LEASE,
-    ticker: createCronTicker({ expression: '* * * * * *' }),
+    ticker: createCronTicker({ expression: '* * * * * *', clock }),
     startRun: ledger.startRun, activeRunOf: ledger.activeRunOf, isHalted: async () => false,
     onDecision: (d) => {
       decisions.push(d);

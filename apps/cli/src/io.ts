@@ -1,4 +1,5 @@
-import { systemClock, type Clock } from '@faultline/core';
+// The clock module only: io.ts is loaded at every start-up, the rest of core is not needed for --help.
+import { systemClock, type Clock } from '@faultline/core/clock';
 
 /** Where the CLI writes and what it reads; tests pass their own. */
 export interface CliIo {

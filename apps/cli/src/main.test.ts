@@ -42,6 +42,24 @@ spec:
     expect(x.out).toMatch(/bad\.yaml:9:\d+\s+spec\.faults\[0\]\.with\.latncy: unknown key 'latncy'; did you mean 'latency'\?/);
   });
 
+  it('validate: a misspelt provider name is checked against every provider, Kubernetes and Docker included', async () => {
+    // The file names neither kubernetes nor docker, so validate first loads only Toxiproxy and the
+    // probes; the failure is then checked against every provider, so the suggestion is the real one.
+    await writeFile(path.join(dir, 'typo.yaml'), `apiVersion: faultline.dev/v1
+kind: Experiment
+metadata: { name: typo }
+spec:
+  duration: 30s
+  targets:
+    redis: { toxiproxy: { proxy: redis } }
+  faults:
+    - { name: kill, type: kubernets.pod-kill, target: redis }
+`);
+    const x = io();
+    expect(await main(['validate', 'typo.yaml'], x)).toBe(64);
+    expect(x.out).toMatch(/spec\.faults\[0\]\.type: unknown fault type 'kubernets\.pod-kill'; did you mean 'kubernetes\.pod-kill'\?/);
+  });
+
   it('a missing file and an unknown option are usage errors (64)', async () => {
     const x = io();
     expect(await main(['run', 'nope.yaml'], x)).toBe(64);

@@ -1,22 +1,17 @@
 import { Command, Option, InvalidArgumentError } from 'commander';
-import { USAGE_EXIT_CODE } from '@faultline/core';
 import type { CliIo } from './io.js';
-import { reportError } from './errors.js';
-import { runCommand } from './commands/run.js';
-import { planCommand } from './commands/plan.js';
-import { validateCommand } from './commands/validate.js';
-import { recoverCommand } from './commands/recover.js';
-import { proxyCommand } from './commands/proxy.js';
-import { demoCommand } from './commands/demo.js';
-import { schemaCommand } from './commands/schema.js';
-import { serverCommand } from './commands/server.js';
-import { tokensCommand } from './commands/tokens.js';
-import { haltCommand, reportCommand, runsCommand, submitCommand } from './commands/remote.js';
-import { schedulesCommand } from './commands/schedules.js';
-import { addManifestsCommand } from './manifests/index.js';
+import { addManifestsCommand } from './manifests/command.js';
 import { addGamedayCommand } from './gameday/command.js';
 
+// Start-up cost: this module is loaded for every command (and for --help), so it imports only commander
+// and light local modules. Each command's implementation (and with it the engine, the controller, the
+// proxy, Kubernetes, Docker, ...) is loaded by its action with `await import(...)` when that command
+// runs. A test (lazy-loading.test.ts) checks that --help loads none of the heavy packages.
+
 export const VERSION = '0.1.0';
+
+/** Same value as USAGE_EXIT_CODE in @faultline/core (not imported here: --help must not load core). */
+const USAGE_EXIT_CODE = 64;
 
 const int = (name: string) => (v: string) => {
   const n = Number(v);
@@ -51,18 +46,18 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
     .option('--junit <file>', 'write a JUnit XML report')
     .option('--report <file>', 'write a self-contained HTML report')
     .option('-v, --verbose', 'structured logs on stderr')
-    .action(async (file: string, o) => { code = await runCommand(io, file, o); });
+    .action(async (file: string, o) => { code = await (await import('./commands/run.js')).runCommand(io, file, o); });
 
   program.command('validate').argument('<files...>', 'experiment files')
     .description('check experiment files; errors name file, line, column and path')
     .addOption(output)
-    .action(async (files: string[], o) => { code = await validateCommand(io, files, o); });
+    .action(async (files: string[], o) => { code = await (await import('./commands/validate.js')).validateCommand(io, files, o); });
 
   program.command('plan').argument('<file>', 'experiment file')
     .description('print resolved targets, faults and blast-radius checks; no side effects (exit 2 if a limit fails)')
     .addOption(output).addOption(kube[0]!).addOption(kube[1]!)
     .option('--seed <n>', 'seed for random target selection', int('--seed'))
-    .action(async (file: string, o) => { code = await planCommand(io, file, o); });
+    .action(async (file: string, o) => { code = await (await import('./commands/plan.js')).planCommand(io, file, o); });
 
   program.command('recover')
     .description('revert every fault the local journal shows as possibly active; sweep tagged leftovers')
@@ -70,7 +65,7 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
     .option('--force', 'also recover runs whose process still seems alive')
     .option('--sweep-unknown', 'also remove faultline-tagged artefacts of runs this journal does not know (only if no other Faultline uses the same backends)')
     .option('-v, --verbose', 'structured logs on stderr')
-    .action(async (o) => { code = await recoverCommand(io, o); });
+    .action(async (o) => { code = await (await import('./commands/recover.js')).recoverCommand(io, o); });
 
   program.command('proxy')
     .description('run the embedded Toxiproxy-compatible fault proxy')
@@ -78,7 +73,7 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
     .option('--port <port>', 'API port', int('--port'), 8474)
     .option('--config <file>', 'proxies to create at start (Toxiproxy -config format)')
     .option('--state <file>', 'persist proxies and toxics across restarts')
-    .action(async (o) => { code = await proxyCommand(io, o); });
+    .action(async (o) => { code = await (await import('./commands/proxy.js')).proxyCommand(io, o); });
 
   program.command('demo')
     .description('quick start: runs a real game day against the bundled demo shop behind the embedded proxy')
@@ -89,7 +84,7 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
     .option('--gameday', 'run the example game day instead: fragile storefront, a gate, resilient storefront, one report')
     .option('-y, --yes', 'with --gameday: unattended, gates take their defaults')
     .option('--markdown <file>', 'with --gameday: write the Markdown report')
-    .action(async (o) => { code = await demoCommand(io, o); });
+    .action(async (o) => { code = await (await import('./commands/demo.js')).demoCommand(io, o); });
 
   const database = new Option('--database <url>', 'store: a SQLite file path or postgres://… URL').default(io.env.FAULTLINE_DATABASE ?? '.faultline/faultline.db');
   program.command('server')
@@ -103,18 +98,18 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
     .option('--docker', 'enable Docker faults and probes')
     .addOption(kube[0]!).addOption(kube[1]!)
     .option('-v, --verbose', 'request and structured logs on stderr')
-    .action(async (o) => { code = await serverCommand(io, o); });
+    .action(async (o) => { code = await (await import('./commands/server.js')).serverCommand(io, o); });
 
   const tokens = program.command('tokens').description('manage API tokens in the controller store');
   tokens.command('create').description('create a token; the secret is printed once')
     .requiredOption('--name <name>', 'who or what uses it, e.g. ci-pipeline')
     .option('--scopes <list>', 'read, run, admin (comma-separated)', 'read')
     .addOption(database).addOption(output)
-    .action(async (o) => { code = await tokensCommand(io, 'create', o); });
+    .action(async (o) => { code = await (await import('./commands/tokens.js')).tokensCommand(io, 'create', o); });
   tokens.command('list').description('list tokens (never their secrets)').addOption(database).addOption(output)
-    .action(async (o) => { code = await tokensCommand(io, 'list', o); });
+    .action(async (o) => { code = await (await import('./commands/tokens.js')).tokensCommand(io, 'list', o); });
   tokens.command('revoke').argument('<tokenId>').description('revoke a token').addOption(database)
-    .action(async (id: string, o) => { code = await tokensCommand(io, 'revoke', { ...o, id }); });
+    .action(async (id: string, o) => { code = await (await import('./commands/tokens.js')).tokensCommand(io, 'revoke', { ...o, id }); });
 
   const server = () => new Option('--server <url>', 'controller URL (or FAULTLINE_SERVER)');
   const tokenOpt = () => new Option('--token <token>', 'API token (or FAULTLINE_TOKEN)');
@@ -127,30 +122,30 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
     .option('--report <file>', 'with --wait: write the HTML report')
     .option('--idempotency-key <key>', 'override the key derived from the CI job')
     .option('--label <key=value...>', 'labels for the run')
-    .action(async (file: string, o) => { code = await submitCommand(io, file, o); });
+    .action(async (file: string, o) => { code = await (await import('./commands/remote.js')).submitCommand(io, file, o); });
 
   const runs = program.command('runs').description('runs on a controller');
   runs.command('list').description('newest first').addOption(server()).addOption(tokenOpt()).addOption(output)
     .option('--state <states>', 'comma-separated states').option('--experiment <name>').option('--label <k=v>')
     .option('--limit <n>', 'page size', int('--limit'), 20)
-    .action(async (o) => { code = await runsCommand(io, 'list', o); });
+    .action(async (o) => { code = await (await import('./commands/remote.js')).runsCommand(io, 'list', o); });
   runs.command('show').argument('<runId>').addOption(server()).addOption(tokenOpt()).addOption(output)
-    .action(async (runId: string, o) => { code = await runsCommand(io, 'show', { ...o, runId }); });
+    .action(async (runId: string, o) => { code = await (await import('./commands/remote.js')).runsCommand(io, 'show', { ...o, runId }); });
   runs.command('abort').argument('<runId>').description('abort a run (it reverts, then ends aborted)').addOption(server()).addOption(tokenOpt()).addOption(output)
     .option('--reason <text>')
-    .action(async (runId: string, o) => { code = await runsCommand(io, 'abort', { ...o, runId }); });
+    .action(async (runId: string, o) => { code = await (await import('./commands/remote.js')).runsCommand(io, 'abort', { ...o, runId }); });
 
   program.command('halt').description('global kill switch: abort every run (each reverts) and refuse new ones')
     .addOption(server()).addOption(tokenOpt()).addOption(output).option('--reason <text>', 'why (shown to everyone refused)')
-    .action(async (o) => { code = await haltCommand(io, 'halt', o); });
+    .action(async (o) => { code = await (await import('./commands/remote.js')).haltCommand(io, 'halt', o); });
   program.command('resume').description('lift the global halt').addOption(server()).addOption(tokenOpt()).addOption(output)
-    .action(async (o) => { code = await haltCommand(io, 'resume', o); });
+    .action(async (o) => { code = await (await import('./commands/remote.js')).haltCommand(io, 'resume', o); });
 
   program.command('report').argument('<runId>').description('a run report from the local journal or a controller')
     .addOption(new Option('--format <format>').choices(['json', 'junit', 'html']).default('html'))
     .option('--out <file>', 'write to a file instead of stdout')
     .addOption(server()).addOption(tokenOpt()).addOption(stateDir)
-    .action(async (runId: string, o) => { code = await reportCommand(io, runId, o); });
+    .action(async (runId: string, o) => { code = await (await import('./commands/remote.js')).reportCommand(io, runId, o); });
 
   const schedules = program.command('schedules').description('scheduled experiments (business hours, calendars, time zones)');
   for (const [name, desc, arg] of [
@@ -170,7 +165,7 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
     cmd.action(async (...args: unknown[]) => {
       const target = arg ? (args[0] as string) : undefined;
       const o = args[arg ? 1 : 0] as Record<string, unknown>;
-      code = await schedulesCommand(io, name, { ...o, ...(target ? { target } : {}) });
+      code = await (await import('./commands/schedules.js')).schedulesCommand(io, name, { ...o, ...(target ? { target } : {}) });
     });
   }
 
@@ -179,7 +174,7 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
 
   program.command('schema')
     .description('print the JSON Schema of experiment files (for editors)')
-    .action(async () => { code = await schemaCommand(io); });
+    .action(async () => { code = await (await import('./commands/schema.js')).schemaCommand(io); });
 
   try {
     await program.parseAsync([...argv], { from: 'user' });
@@ -188,6 +183,6 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
     const e = err as { code?: string; exitCode?: number };
     if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help') return 0;
     if (e.code?.startsWith('commander.')) return USAGE_EXIT_CODE;
-    return reportError(io, err);
+    return (await import('./errors.js')).reportError(io, err);
   }
 }

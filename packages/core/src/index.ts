@@ -28,7 +28,7 @@ export { createRegistry } from './contracts.js';
 export type {
   CallContext, FaultContext, TargetResolver, FaultProvider, Orphan, OrphanSweeper, Probe, ProviderPlugin, Registry,
 } from './contracts.js';
-export { sleep, withTimeout, backoffMs } from './async.js';
+export { sleep, withTimeout, withDeadline, backoffMs } from './async.js';
 export type { Awaitable } from './async.js';
 export { replayJournal, possiblyActive } from './journal.js';
 export type {

@@ -1,4 +1,3 @@
-import { request } from 'undici';
 import { ProviderError, withTimeout, type Json } from '@faultline/core';
 
 export interface ToxicJson {
@@ -27,6 +26,8 @@ export class ToxiproxyApi {
 
   private async call<T>(method: string, path: string, body: unknown, signal: AbortSignal): Promise<{ status: number; json: T | undefined }> {
     const url = `${this.baseUrl.replace(/\/$/, '')}${path}`;
+    // undici loads on the first call, not with the provider: `faultline validate` never calls the API.
+    const { request } = await import('undici');
     return withTimeout(`${method} ${url}`, this.timeoutMs, async (s) => {
       try {
         const res = await request(url, {

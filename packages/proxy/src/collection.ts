@@ -1,5 +1,6 @@
 import { EventEmitter } from 'node:events';
-import { systemClock, silentLogger, type Logger } from '@faultline/core';
+import { systemClock } from '@faultline/core/clock';
+import { silentLogger, type Logger } from '@faultline/core/logger';
 import { parseHostPort } from './address.js';
 import { badBody, ProxyConflictError, proxyNotFound, ProxyRequestError, toxicNotFound } from './errors.js';
 import type { ProxyConfig, ProxyJson, ProxyPatch, ToxicInput, ToxicJson, ToxicPatch, ToxicRemovalReason, ToxicRemovedEvent } from './model.js';

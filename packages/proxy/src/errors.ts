@@ -1,4 +1,4 @@
-import { ConflictError, NotFoundError, UsageError } from '@faultline/core';
+import { ConflictError, NotFoundError, UsageError } from '@faultline/core/errors';
 
 /**
  * Errors of the proxy API. Each carries `apiMessage`, the exact text Toxiproxy puts in

@@ -1,12 +1,21 @@
 import { connect as netConnect, createServer, isIP, type Server, type Socket } from 'node:net';
 import { connect as tlsConnect, TLSSocket } from 'node:tls';
-import type { Logger } from '@faultline/core';
+import type { Logger } from '@faultline/core/logger';
 import { formatHostPort, parseHostPort } from './address.js';
 import { Connection, type ConnectionOwner } from './data-path/connection.js';
 import { ProxyConflictError, ProxyRequestError } from './errors.js';
 import type { ProxyJson, StreamDirection } from './model.js';
 import { getServedCertificate, type CertVariant } from './tls/certificates.js';
 import type { Toxic } from './toxic.js';
+
+/**
+ * Write buffer of each proxied socket before `write()` asks the link to pause its source. Node's
+ * default (16 KiB) is smaller than one read (64 KiB), so nearly every chunk paused and resumed the
+ * other side; this keeps bulk transfers flowing while memory per connection stays bounded.
+ */
+const SOCKET_HIGH_WATER_MARK = 512 * 1024;
+/** net.connect passes stream options on to its Socket (@types/node does not list them). */
+const upstreamBuffer = { writableHighWaterMark: SOCKET_HIGH_WATER_MARK };
 
 /** Counters behind /metrics; they survive restarts of the listener. */
 export interface ProxyStats {
@@ -69,7 +78,7 @@ export class Proxy implements ConnectionOwner {
   async start(): Promise<void> {
     if (this.enabled) return;
     const { host, port } = parseHostPort(this.listen, 'listen');
-    const server = createServer({ allowHalfOpen: true, pauseOnConnect: true, noDelay: true }, this.onConnection);
+    const server = createServer({ allowHalfOpen: true, pauseOnConnect: true, noDelay: true, highWaterMark: SOCKET_HIGH_WATER_MARK }, this.onConnection);
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
       server.listen({ host, port, exclusive: true }, () => {
@@ -209,7 +218,7 @@ export class Proxy implements ConnectionOwner {
       ? // The client already accepted our (faulty) certificate; the upstream is typically a test
         // service with a self-signed one, so it is not verified (documented in the README).
         tlsConnect({ host, port, rejectUnauthorized: false, ...(isIP(host) ? {} : { servername: host }) })
-      : netConnect({ host, port, allowHalfOpen: true, noDelay: true });
+      : netConnect({ host, port, allowHalfOpen: true, noDelay: true, ...upstreamBuffer });
     this.track(upstream);
     const onClientGone = (): void => {
       upstream.destroy();

@@ -1,6 +1,6 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { silentLogger, type Logger } from '@faultline/core';
+import { silentLogger, type Logger } from '@faultline/core/logger';
 import { formatHostPort } from './address.js';
 import { ProxyCollection } from './collection.js';
 import { createApiHandler } from './http/api-handler.js';

@@ -1,7 +1,7 @@
 import { Option, type Command } from 'commander';
-import { UsageError } from '@faultline/core';
+import { UsageError } from '@faultline/core/errors';
 import type { CliIo } from '../io.js';
-import { renderManifests, DEFAULT_IMAGE } from './render.js';
+import { DEFAULT_IMAGE } from './default-image.js';
 import { kubernetesFaultTypes, shortFaultName } from './fault-selection.js';
 
 export interface ManifestsCommandOptions {
@@ -21,6 +21,8 @@ export interface ManifestsCommandOptions {
 /** `faultline manifests`: prints Kubernetes manifests for a controller with RBAC for the selected faults. */
 export async function manifestsCommand(io: CliIo, opts: ManifestsCommandOptions): Promise<number> {
   const faults = opts.faults.trim() === 'none' ? [] : [opts.faults];
+  // Loaded here, not at the top: this module is part of every CLI start-up (it defines the command).
+  const { renderManifests } = await import('./render.js');
   io.stdout.write(renderManifests({
     faults,
     namespace: opts.namespace,

@@ -1,5 +1,6 @@
-import { UsageError } from '@faultline/core';
-import { permissionSubjects, type PermissionSubject } from '@faultline/faults-kubernetes';
+import { UsageError } from '@faultline/core/errors';
+// The permission table only (no Kubernetes client): this module is loaded at every CLI start-up.
+import { permissionSubjects, type PermissionSubject } from '@faultline/faults-kubernetes/permissions';
 
 /** The Kubernetes fault types the provider's permission table knows, e.g. `kubernetes.pod-kill`. */
 export const kubernetesFaultTypes = permissionSubjects.filter((s) => s.startsWith('kubernetes.')) as readonly PermissionSubject[];

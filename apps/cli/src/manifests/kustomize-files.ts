@@ -1,4 +1,4 @@
-import { permissionSubjects } from '@faultline/faults-kubernetes';
+import { permissionSubjects } from '@faultline/faults-kubernetes/permissions';
 import { manifestObjects } from './render.js';
 import { rbacForSubject } from './rbac.js';
 import { names } from './kube-object.js';

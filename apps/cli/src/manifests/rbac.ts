@@ -1,4 +1,4 @@
-import { permissions, type PermissionRule, type PermissionSubject } from '@faultline/faults-kubernetes';
+import { permissions, type PermissionRule, type PermissionSubject } from '@faultline/faults-kubernetes/permissions';
 import type { KubeObject } from './kube-object.js';
 import { shortFaultName } from './fault-selection.js';
 

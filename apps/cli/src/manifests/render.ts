@@ -4,9 +4,9 @@ import { dataClaim, deployment, namespaceObject, networkPolicy, podDisruptionBud
 import { resolveFaultSelection, shortFaultName } from './fault-selection.js';
 import { rbacObjects } from './rbac.js';
 import { toYamlStream } from './to-yaml.js';
+import { DEFAULT_IMAGE } from './default-image.js';
 
-/** The image the manifests run by default; the release tags it with the CLI's version. */
-export const DEFAULT_IMAGE = 'ghcr.io/faultline-dev/faultline:0.1.0';
+export { DEFAULT_IMAGE };
 
 export interface ManifestOptions {
   /** Kubernetes fault types to grant (`pod-kill` or `kubernetes.pod-kill`, comma lists allowed, or `all`). */

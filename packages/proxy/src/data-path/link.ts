@@ -3,7 +3,7 @@ import type { StreamDirection } from '../model.js';
 import type { Toxic } from '../toxic.js';
 import type { EndMode, Receiver, StageContext } from '../toxics/stage.js';
 import { ToxicSlot } from './toxic-slot.js';
-import { systemClock } from '@faultline/core';
+import { systemClock } from '@faultline/core/clock';
 
 /** Bytes a link may hold in its toxics before it stops reading from its source. */
 export const LINK_HIGH_WATER_MARK = 1024 * 1024;

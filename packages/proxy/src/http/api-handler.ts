@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { errorCatalog, FaultlineError, type Logger } from '@faultline/core';
+import { errorCatalog, FaultlineError } from '@faultline/core/errors';
+import type { Logger } from '@faultline/core/logger';
 import type { ProxyCollection } from '../collection.js';
 import { ProxyRequestError, type ProxyApiFacing } from '../errors.js';
 import { renderMetrics } from '../metrics.js';

@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { UsageError } from '@faultline/core';
+import { UsageError } from '@faultline/core/errors';
 import type { ProxyConfig } from '../model.js';
 import { validateProxyConfigs } from '../validate.js';
 

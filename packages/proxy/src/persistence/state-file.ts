@@ -1,5 +1,6 @@
 import { closeSync, fsyncSync, openSync, readFileSync, renameSync, unlinkSync, writeSync } from 'node:fs';
-import { systemClock, UsageError } from '@faultline/core';
+import { systemClock } from '@faultline/core/clock';
+import { UsageError } from '@faultline/core/errors';
 import type { ProxyCollection, RestoredToxic } from '../collection.js';
 import type { ProxyConfig } from '../model.js';
 

@@ -1,7 +1,7 @@
 import { randomBytes, webcrypto } from 'node:crypto';
 import { createSecureContext, type SecureContext } from 'node:tls';
-import * as x509 from '@peculiar/x509';
-import { systemClock } from '@faultline/core';
+import type * as X509 from '@peculiar/x509';
+import { systemClock } from '@faultline/core/clock';
 
 /** The certificate faults cert_expiry can serve. */
 export const certVariants = ['expired', 'not-yet-valid', 'wrong-host', 'untrusted-ca'] as const;
@@ -15,12 +15,12 @@ const algorithm = { name: 'ECDSA', namedCurve: 'P-256', hash: 'SHA-256' } as con
 
 type KeyPair = webcrypto.CryptoKeyPair;
 // @peculiar/x509 is typed against the DOM's WebCrypto types; node's are the same objects.
-type X509Crypto = Parameters<typeof x509.cryptoProvider.set>[0];
-type X509KeyPair = Parameters<typeof x509.X509CertificateGenerator.createSelfSigned>[0]['keys'];
+type X509Crypto = Parameters<typeof X509.cryptoProvider.set>[0];
+type X509KeyPair = Parameters<typeof X509.X509CertificateGenerator.createSelfSigned>[0]['keys'];
 type X509Key = X509KeyPair['publicKey'];
 
 interface Authority {
-  readonly cert: x509.X509Certificate;
+  readonly cert: X509.X509Certificate;
   readonly keys: KeyPair;
   readonly pem: string;
 }
@@ -35,7 +35,17 @@ export interface ServedCertificate {
   readonly createdAt: number;
 }
 
-x509.cryptoProvider.set(webcrypto as unknown as X509Crypto);
+let x509Module: Promise<typeof X509> | undefined;
+/**
+ * @peculiar/x509 (and its ASN.1 stack) loads on the first certificate, not with the proxy: an idle
+ * proxy or one without cert_expiry never needs it (resident memory of `faultline proxy`).
+ */
+function loadX509(): Promise<typeof X509> {
+  return (x509Module ??= import('@peculiar/x509').then((m) => {
+    m.cryptoProvider.set(webcrypto as unknown as X509Crypto);
+    return m;
+  }));
+}
 
 let goodCa: Promise<Authority> | undefined;
 let rogueCa: Promise<Authority> | undefined;
@@ -71,6 +81,7 @@ function authority(which: 'good' | 'rogue'): Promise<Authority> {
 }
 
 async function createAuthority(commonName: string): Promise<Authority> {
+  const x509 = await loadX509();
   const keys = (await webcrypto.subtle.generateKey(algorithm, true, ['sign', 'verify'])) as KeyPair;
   const now = systemClock.nowMs();
   const cert = await x509.X509CertificateGenerator.createSelfSigned({
@@ -90,6 +101,7 @@ async function createAuthority(commonName: string): Promise<Authority> {
 }
 
 async function issueLeaf(variant: CertVariant, hostname: string): Promise<ServedCertificate> {
+  const x509 = await loadX509();
   const ca = await authority(variant === 'untrusted-ca' ? 'rogue' : 'good');
   const keys = (await webcrypto.subtle.generateKey(algorithm, true, ['sign', 'verify'])) as KeyPair;
   const now = systemClock.nowMs();
@@ -100,7 +112,7 @@ async function issueLeaf(variant: CertVariant, hostname: string): Promise<Served
         ? { notBefore: new Date(now + DAY), notAfter: new Date(now + 30 * DAY) }
         : { notBefore: new Date(now - HOUR), notAfter: new Date(now + 30 * DAY) };
   // Only the fault we mean may fail: every variant but wrong-host also names the loopback IPs.
-  const names: x509.JsonGeneralName[] =
+  const names: X509.JsonGeneralName[] =
     variant === 'wrong-host'
       ? [{ type: 'dns', value: `not-${hostname}.invalid` }]
       : [{ type: 'dns', value: hostname }, { type: 'ip', value: '127.0.0.1' }, { type: 'ip', value: '::1' }];

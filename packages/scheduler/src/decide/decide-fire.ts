@@ -1,4 +1,4 @@
-import { withTimeout } from '@faultline/core';
+import { withDeadline } from '@faultline/core';
 import type { Calendar } from '../calendar/calendar.js';
 import type { Schedule, SkipReason } from '../spec/schedule.js';
 import { skipReasonsAt } from './candidates.js';
@@ -38,12 +38,12 @@ export async function decideFire(schedule: Schedule, now: Date, ctx: FireContext
   }
   const timeoutMs = ctx.timeoutMs ?? 5000;
   const name = schedule.metadata.name;
-  if (await withTimeout(`halt check for schedule "${name}"`, timeoutMs, () => ctx.isHalted())) {
+  if (await withDeadline(`halt check for schedule "${name}"`, timeoutMs, () => ctx.isHalted())) {
     return { decision: 'skip', reason: 'halted' };
   }
   if (schedule.spec.concurrencyPolicy === 'forbid') {
     const scheduleId = ctx.scheduleId ?? name;
-    const active = await withTimeout(`active-run check for schedule "${name}"`, timeoutMs, () => ctx.activeRunOf(scheduleId));
+    const active = await withDeadline(`active-run check for schedule "${name}"`, timeoutMs, () => ctx.activeRunOf(scheduleId));
     if (active !== undefined) return { decision: 'skip', reason: 'previous-run-active', detail: `run ${active} is still active` };
   }
   return { decision: 'start' };

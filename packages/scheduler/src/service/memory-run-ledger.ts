@@ -27,7 +27,8 @@ export interface MemoryRunLedger {
 export function createMemoryRunLedger(options: { leases: LeaseStore; leaseName: string }): MemoryRunLedger {
   const runs: LedgerRun[] = [];
   const byKey = new Map<string, LedgerRun>();
-  const activeBySchedule = new Map<string, LedgerRun>();
+  const runsBySchedule = new Map<string, LedgerRun[]>();
+  const byRunId = new Map<string, LedgerRun>();
   let newestToken = 0;
   const startRun = async (stored: StoredSchedule, ticket: FireTicket) => {
     if (ticket.fencingToken < newestToken || !(await options.leases.isCurrent(options.leaseName, ticket.fencingToken))) {
@@ -49,18 +50,23 @@ export function createMemoryRunLedger(options: { leases: LeaseStore; leaseName: 
     };
     runs.push(run);
     byKey.set(ticket.idempotencyKey, run);
-    activeBySchedule.set(run.scheduleId, run);
+    byRunId.set(run.runId, run);
+    const ofSchedule = runsBySchedule.get(run.scheduleId);
+    if (ofSchedule) ofSchedule.push(run);
+    else runsBySchedule.set(run.scheduleId, [run]);
     return { runId: run.runId };
   };
   return {
     startRun,
     async activeRunOf(scheduleId) {
-      const run = activeBySchedule.get(scheduleId);
-      if (run?.active) return run.runId;
-      return runs.find((r) => r.scheduleId === scheduleId && r.active)?.runId;
+      // Indexed by schedule: with 10,000 schedules a scan of every run per check was quadratic.
+      const ofSchedule = runsBySchedule.get(scheduleId) ?? [];
+      const newest = ofSchedule.at(-1);
+      if (newest?.active) return newest.runId;
+      return ofSchedule.find((r) => r.active)?.runId;
     },
     finish(runId) {
-      const run = runs.find((r) => r.runId === runId);
+      const run = byRunId.get(runId);
       if (run) run.active = false;
     },
     runs,

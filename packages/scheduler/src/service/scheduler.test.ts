@@ -234,6 +234,51 @@ describe('Scheduler', () => {
     expect(w.ledger.runs).toHaveLength(1);
   });
 
+  it('asks the ticker to wake it at the next planned fire, so a slot is decided when it comes', async () => {
+    const w = (current = world());
+    w.source.put(daily());
+    const wakes: number[] = [];
+    const manual = createManualTicker();
+    const ticker = { ...manual, tick: manual.tick, wakeAt: (ms: number) => void wakes.push(ms) };
+    const a = w.replica('a', { ticker });
+    await ticker.tick();
+    expect(wakes.at(-1)).toBe(Date.parse('2026-06-08T08:00:00Z'));
+    w.clock.set('2026-06-08T08:00:00Z');
+    await ticker.tick();
+    expect(w.ledger.runs).toHaveLength(1);
+    expect(wakes.at(-1)).toBe(Date.parse('2026-06-09T08:00:00Z'));
+    await a.scheduler.stop();
+    const before = wakes.length;
+    await a.scheduler.tick();
+    expect(wakes).toHaveLength(before); // a stopped scheduler sets no wake-ups
+  });
+
+  it('a slot whose fire check failed is retried at the next periodic tick, not by an immediate wake-up', async () => {
+    const w = (current = world());
+    w.source.put(daily());
+    const wakes: number[] = [];
+    const manual = createManualTicker();
+    const ticker = { ...manual, tick: manual.tick, wakeAt: (ms: number) => void wakes.push(ms) };
+    const a = w.replica('a', { ticker, isHalted: async () => { throw new Error('store down'); } });
+    await ticker.tick();
+    w.clock.set('2026-06-08T08:00:00Z');
+    wakes.length = 0;
+    await ticker.tick();
+    expect(w.ledger.runs).toHaveLength(0);
+    expect(a.log.lines.some((l) => l.msg.includes('fire check failed'))).toBe(true);
+    expect(wakes.every((ms) => ms > w.clock.nowMs())).toBe(true);
+  });
+
+  it('a cron ticker wakes up at the requested instant of its clock', async () => {
+    // A clock years away from the machine's: the delay comes from the given clock, not from Date.now().
+    const clock = createManualClock('2030-01-01T00:00:00Z');
+    const ticker = createCronTicker({ expression: '0 0 1 1 *', clock });
+    const woke = new Promise<void>((resolve) => ticker.start(() => resolve()));
+    ticker.wakeAt!(clock.nowMs());
+    await woke;
+    ticker.stop();
+  });
+
   it('ticks with node-cron in real time', async () => {
     const ticker = createCronTicker({ expression: '* * * * * *' });
     const ticked = new Promise<number>((resolve) => ticker.start(() => resolve(Date.now())));

@@ -1,4 +1,4 @@
-import { silentLogger, UsageError, withTimeout, type Lease, type LeaseStore, type Logger } from '@faultline/core';
+import { silentLogger, UsageError, withDeadline, type Lease, type LeaseStore, type Logger } from '@faultline/core';
 import type { Calendar } from '../calendar/calendar.js';
 import { loadCalendars } from '../calendar/load-calendars.js';
 import { scanCandidates } from '../decide/candidates.js';
@@ -93,7 +93,7 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
   const refreshIntervalMs = options.refreshIntervalMs ?? 15_000;
   const timeoutMs = options.callTimeoutMs ?? 5000;
   const fireConcurrency = Math.max(1, options.fireConcurrency ?? 16);
-  const ticker = options.ticker ?? createCronTicker();
+  const ticker = options.ticker ?? createCronTicker({ clock });
   // The default loader reads each distinct calendar list once per refresh, however many schedules share it.
   let calendarMemo = new Map<string, Promise<Calendar[]>>();
   const calendarLoader = options.loadCalendars ?? ((s: StoredSchedule) => {
@@ -116,7 +116,7 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
   let started = false;
   const firedKeys = new Set<string>();
 
-  const call = <T>(what: string, fn: () => Promise<T>) => withTimeout(what, timeoutMs, () => fn());
+  const call = <T>(what: string, fn: () => Promise<T>) => withDeadline(what, timeoutMs, fn);
 
   async function refresh(nowMs: number): Promise<void> {
     const list = await call('listing schedules', () => options.store.list());
@@ -327,7 +327,19 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
       }
     };
     await Promise.all(Array.from({ length: Math.min(fireConcurrency, due.length) }, worker));
-    if (lost) leader = undefined;
+    if (lost) {
+      leader = undefined;
+      return;
+    }
+    // Decide the next slot when it comes, not up to one tick interval later (fire-time skew). Only
+    // future instants: an entry still due (its fire check failed) waits for the next periodic tick, so
+    // a store that is down is not retried in a tight loop.
+    if (started && ticker.wakeAt) {
+      const afterMs = clock.nowMs();
+      let nextMs = Infinity;
+      for (const e of entries.values()) if (e.nextCheckMs > afterMs && e.nextCheckMs < nextMs) nextMs = e.nextCheckMs;
+      if (Number.isFinite(nextMs)) ticker.wakeAt(nextMs);
+    }
   }
 
   async function tick(): Promise<void> {

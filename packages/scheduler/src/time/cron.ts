@@ -36,8 +36,21 @@ export function checkCron(expression: string): CronProblem[] {
   return detailed.errors.map((e) => ({ message: `${e.field}: ${e.message}`, field: e.field }));
 }
 
+/** Compiled expressions by text: 10,000 schedules typically share a handful of expressions. */
+const compiledCrons = new Map<string, CompiledCron>();
+const COMPILED_CRONS_MAX = 10_000;
+
 /** Parses a valid expression (call checkCron first); throws RangeError with the problems otherwise. */
 export function compileCron(expression: string): CompiledCron {
+  const hit = compiledCrons.get(expression);
+  if (hit) return hit;
+  const compiled = compileCronUncached(expression);
+  if (compiledCrons.size >= COMPILED_CRONS_MAX) compiledCrons.clear();
+  compiledCrons.set(expression, compiled);
+  return compiled;
+}
+
+function compileCronUncached(expression: string): CompiledCron {
   const problems = checkCron(expression);
   if (problems.length > 0) throw new RangeError(`invalid cron "${expression}": ${problems.map((p) => p.message).join('; ')}`);
   const f = nodeCron.parse(expression.trim());

@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
-import { Kysely, SqliteDialect, sql } from 'kysely';
+import { Kysely, SqliteDialect, sql, type SqliteDatabase } from 'kysely';
 import type { Database } from '../database.js';
 
 export interface SqliteConnection {
@@ -48,6 +48,32 @@ function openNative(file: string, memory: boolean, options: SqliteOptions): Bett
   return native;
 }
 
+/** Distinct SQL texts kept prepared per connection; the store issues a few dozen. */
+const STATEMENT_CACHE_MAX = 500;
+
+/**
+ * Kysely prepares every statement on every call, and for a primary-key lookup preparing costs more
+ * than running it (the controller's `GET /v1/runs/:id` did it twice per request). This hands Kysely
+ * the same prepared statement for the same SQL text. better-sqlite3 runs a statement to completion
+ * before returning, so reuse is safe; a statement still busy (an open iterator) is never handed out.
+ */
+function withStatementCache(native: BetterSqlite3.Database): SqliteDatabase {
+  const cache = new Map<string, BetterSqlite3.Statement>();
+  return {
+    prepare(text) {
+      const hit = cache.get(text);
+      if (hit && !hit.busy) return hit;
+      const statement = native.prepare(text);
+      if (!hit) {
+        if (cache.size >= STATEMENT_CACHE_MAX) cache.clear();
+        cache.set(text, statement);
+      }
+      return statement;
+    },
+    close: () => native.close(),
+  };
+}
+
 /**
  * Opens (creating if needed) an SQLite file with WAL and synchronous=FULL: a committed transaction is
  * fsynced before the commit returns, so an appended journal event survives a power cut.
@@ -59,7 +85,7 @@ export function openSqlite(path: string, options: SqliteOptions = {}): SqliteCon
   let shared = memory ? undefined : sharedByFile.get(file);
   if (shared === undefined) {
     const native = openNative(file, memory, options);
-    shared = { native, db: new Kysely<Database>({ dialect: new SqliteDialect({ database: native }) }), refs: 0 };
+    shared = { native, db: new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(native) }) }), refs: 0 };
     if (!memory) sharedByFile.set(file, shared);
   }
   shared.refs++;
