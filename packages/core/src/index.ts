@@ -39,3 +39,8 @@ export type { Lease, LeaseStore } from './lease.js';
 export { redactSecrets, REDACTED } from './redact.js';
 export { systemClock, createManualClock, offsetClock } from './clock.js';
 export type { Clock, ManualClock } from './clock.js';
+export {
+  SecretRefSchema, StringOrSecretSchema, isSecretValue, describeSecretRef, createSecretResolver, scrubJson, resolveSecretValues, secretRefsIn,
+  SECRET_SCRUBBED,
+} from './secrets.js';
+export type { SecretRef, SecretValue, StringOrSecret, SecretSource, SecretResolver } from './secrets.js';

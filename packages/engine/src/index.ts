@@ -10,3 +10,5 @@ export { revertAll, revertWithRetry } from './reverter.js';
 export type { ActiveFault, RevertOptions } from './reverter.js';
 export { recover, sweepOrphans } from './recover.js';
 export type { RecoverOptions, RecoveredRun, SweptOrphan } from './recover.js';
+export { envSecretSource, fileSecretSource, defaultSecretResolver } from './secrets/sources.js';
+export { scrubbingLogger } from './secrets/scrubbing-logger.js';
