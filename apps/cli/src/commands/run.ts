@@ -9,6 +9,7 @@ import { ProgressView } from '../render/progress.js';
 import { printSummary } from '../render/summary.js';
 import { planExperiment, printPlan } from './plan.js';
 import { writeReports } from './reports.js';
+import { cliSecretResolver } from '../secrets.js';
 
 export interface RunOptions {
   stateDir: string;
@@ -50,6 +51,7 @@ export async function runCommand(io: CliIo, file: string, opts: RunOptions): Pro
     journal,
     log,
     clock: clockOf(io),
+    secrets: cliSecretResolver(io.env, { ...(opts.kubeconfig ? { kubeconfig: opts.kubeconfig } : {}), ...(opts.context ? { context: opts.context } : {}) }),
     onEvent: (e) => {
       events.push(e);
       if (json) io.stdout.write(JSON.stringify(e) + '\n');
