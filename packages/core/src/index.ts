@@ -18,8 +18,10 @@ export {
 export type { Target, SelectionMode } from './target.js';
 export { defaultRevertPolicy } from './experiment.js';
 export type {
-  Experiment, ExperimentSpec, TargetSpec, FaultSpec, ProbeSpec, GuardSpec, BlastRadius, RevertPolicy,
+  Experiment, ExperimentSpec, TargetSpec, FaultSpec, ProbeSpec, GuardSpec, BlastRadius, RevertPolicy, GrafanaAnnotationSpec,
 } from './experiment.js';
+export { notifyEvents, notifyDefaults } from './notify.js';
+export type { NotifyEvent, NotifySpec } from './notify.js';
 export { checkExpectation, describeExpectation } from './expectation.js';
 export type { Expectation, Observation, ExpectationCheck } from './expectation.js';
 export { silentLogger } from './logger.js';

@@ -36,7 +36,7 @@ export const SecretRefSchema: TSchema = Type.Object(
                 name: Type.String({ minLength: 1, description: 'Name of the Secret.' }),
                 key: Type.String({ minLength: 1, description: 'Key in the Secret data.' }),
               },
-              { additionalProperties: false },
+              { additionalProperties: false, description: 'A key of a Kubernetes Secret, read with the resolver\'s permissions.' },
             ),
           },
           { additionalProperties: false },

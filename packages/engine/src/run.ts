@@ -7,6 +7,8 @@ import {
 } from '@faultline/core';
 import { defaultSecretResolver } from './secrets/sources.js';
 import { scrubbingLogger } from './secrets/scrubbing-logger.js';
+import { RunNotifier } from './notify/run-notifier.js';
+import { GrafanaAnnotator } from './annotations/grafana-annotator.js';
 import { GuardLoop } from './guard-loop.js';
 import { planRun, violatedLimits } from './plan.js';
 import { runProbe } from './probe-runner.js';
@@ -92,6 +94,8 @@ class Run {
   private readonly clock: Clock;
   private readonly log: Logger;
   private readonly secrets: SecretResolver;
+  /** Webhooks and Grafana: observers in the background, never on the revert path. */
+  private readonly announcers: Array<RunNotifier | GrafanaAnnotator> = [];
   private readonly done: Promise<RunResult>;
 
   constructor(private readonly experiment: Experiment, private readonly eng: EngineOptions, private readonly opts: StartOptions) {
@@ -100,6 +104,14 @@ class Run {
     this.runId = opts.runId ?? newRunId();
     this.secrets = eng.secrets ?? defaultSecretResolver();
     this.log = scrubbingLogger(eng.log ?? silentLogger, this.secrets);
+    const report = (body: JournalEventBody) => this.journalBestEffort(body);
+    const name = experiment.metadata.name;
+    if (experiment.spec.notify?.length) {
+      this.announcers.push(new RunNotifier({ specs: experiment.spec.notify, experiment: name, secrets: this.secrets, report, clock: this.clock, log: this.log }));
+    }
+    if (experiment.spec.annotations?.length) {
+      this.announcers.push(new GrafanaAnnotator({ specs: experiment.spec.annotations, experiment: name, secrets: this.secrets, report, log: this.log }));
+    }
     this.done = this.execute();
   }
 
@@ -132,6 +144,13 @@ class Run {
       this.eng.onEvent?.(event);
     } catch (err) {
       this.log.warn({ runId: this.runId, err }, 'event observer threw');
+    }
+    for (const a of this.announcers) {
+      try {
+        a.observe(event);
+      } catch (err) {
+        this.log.warn({ runId: this.runId, err }, 'announcer threw');
+      }
     }
     return event;
   }
@@ -376,6 +395,8 @@ class Run {
   private async finish(outcome: Outcome, reason: string): Promise<RunResult> {
     const result = this.result(outcome, this.secrets.scrub(reason));
     await this.journalBestEffort({ type: 'verdict', outcome, reason: result.reason, timings: result.timings });
+    // Everything is reverted (or reported pending) by now: waiting here delays only the report, never a revert.
+    await Promise.allSettled(this.announcers.map((a) => a.flush()));
     return result;
   }
 
