@@ -20,7 +20,7 @@ export { defaultRevertPolicy } from './experiment.js';
 export type {
   Experiment, ExperimentSpec, TargetSpec, FaultSpec, ProbeSpec, GuardSpec, BlastRadius, RevertPolicy, GrafanaAnnotationSpec,
 } from './experiment.js';
-export { notifyEvents, notifyDefaults } from './notify.js';
+export { notifyEvents, notifyDefaults, notifySchema, normalizeNotify } from './notify.js';
 export type { NotifyEvent, NotifySpec } from './notify.js';
 export { checkExpectation, describeExpectation } from './expectation.js';
 export type { Expectation, Observation, ExpectationCheck } from './expectation.js';

@@ -1,24 +1,8 @@
-import { notifyDefaults, parseDuration, type GrafanaAnnotationSpec, type NotifyEvent, type NotifySpec, type SecretValue, type StringOrSecret } from '@faultline/core';
+import { normalizeNotify, parseDuration, type GrafanaAnnotationSpec, type SecretValue } from '@faultline/core';
+
+export { normalizeNotify };
 
 type Obj = Record<string, any>;
-
-/** `notify:` entries (already schema-checked) as core's NotifySpec. Shared by experiments, schedules and game days. */
-export function normalizeNotify(entries: readonly Obj[] | undefined): NotifySpec[] {
-  return (entries ?? []).map((e) => {
-    const slack = e['slack'] as Obj | undefined;
-    const hook = (slack ?? e['webhook']) as Obj;
-    return {
-      name: e['name'] as string,
-      kind: slack ? 'slack' : 'webhook',
-      url: hook['url'] as StringOrSecret,
-      ...(!slack && hook['secret'] ? { secret: hook['secret'] as SecretValue } : {}),
-      on: (e['on'] as NotifyEvent[] | undefined) ?? notifyDefaults.on,
-      timeoutMs: e['timeout'] ? parseDuration(e['timeout'] as string) : notifyDefaults.timeoutMs,
-      retries: (e['retries'] as number | undefined) ?? notifyDefaults.retries,
-      ...(e['headsUp'] ? { headsUpMs: parseDuration(e['headsUp'] as string) } : {}),
-    };
-  });
-}
 
 /** `annotations:` entries as core's GrafanaAnnotationSpec. */
 export function normalizeAnnotations(entries: readonly Obj[] | undefined): GrafanaAnnotationSpec[] {
