@@ -11,13 +11,14 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { createRegistry } from '@faultline/core';
 import { dockerPlugin } from '@faultline/faults-docker';
+import { httpPlugin } from '@faultline/faults-http';
 import { kubernetesPlugin } from '@faultline/faults-kubernetes';
 import { toxiproxyPlugin } from '@faultline/faults-toxiproxy';
 import { probesPlugin } from '@faultline/probes';
 import { renderExperimentJsonSchema } from '@faultline/spec';
 
 const out = fileURLToPath(new URL('./experiment.schema.json', import.meta.url));
-const registry = createRegistry([toxiproxyPlugin(), kubernetesPlugin(), dockerPlugin({}), probesPlugin()]);
+const registry = createRegistry([toxiproxyPlugin(), kubernetesPlugin(), dockerPlugin({}), probesPlugin(), httpPlugin()]);
 const text = renderExperimentJsonSchema(registry);
 
 if (process.argv.includes('--check')) {

@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { createRegistry, silentLogger, type Registry, type Target, type TargetResolver } from '@faultline/core';
 import { Engine } from '@faultline/engine';
 import { dockerPlugin } from '@faultline/faults-docker';
+import { httpPlugin } from '@faultline/faults-http';
 import { kubernetesPlugin } from '@faultline/faults-kubernetes';
 import { toxiproxyPlugin } from '@faultline/faults-toxiproxy';
 import { probesPlugin } from '@faultline/probes';
@@ -15,7 +16,7 @@ import { MemoryJournal } from '@faultline/testing';
 // resolvers with the real selector schemas; real fault and probe schemas) within its own limits.
 const dir = fileURLToPath(new URL('../../experiments/', import.meta.url));
 const files = readdirSync(dir).filter((f) => f.endsWith('.yaml') || f.endsWith('.json'));
-const real = () => [toxiproxyPlugin(), kubernetesPlugin(), dockerPlugin({}), probesPlugin()];
+const real = () => [toxiproxyPlugin(), kubernetesPlugin(), dockerPlugin({}), probesPlugin(), httpPlugin()];
 
 /** Four opted-in candidates per target, in the namespace the selector names. */
 function fakeResolver(r: TargetResolver<any>): TargetResolver<any> {

@@ -1,6 +1,7 @@
 import { createRegistry, type ProviderPlugin, type Registry } from '@faultline/core';
 import { probesPlugin } from '@faultline/probes';
 import { toxiproxyPlugin } from '@faultline/faults-toxiproxy';
+import { httpPlugin } from '@faultline/faults-http';
 
 export interface RegistryOptions {
   kubeconfig?: string;
@@ -14,7 +15,7 @@ export interface RegistryOptions {
  * a Toxiproxy game day starts fast and works on machines without a cluster or a Docker engine.
  */
 export async function buildRegistry(opts: RegistryOptions = {}): Promise<Registry> {
-  const plugins: ProviderPlugin[] = [toxiproxyPlugin(), probesPlugin()];
+  const plugins: ProviderPlugin[] = [toxiproxyPlugin(), probesPlugin(), httpPlugin()];
   const wants = (k: string) => opts.kinds === undefined || opts.kinds.includes(k);
   if (wants('kubernetes')) {
     const { kubernetesPlugin } = await import('@faultline/faults-kubernetes');

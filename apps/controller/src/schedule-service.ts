@@ -1,11 +1,12 @@
 import os from 'node:os';
-import { ConflictError, NotFoundError, isTerminal, runStates, silentLogger, type Logger, type RunState } from '@faultline/core';
+import { ConflictError, NotFoundError, isTerminal, runStates, silentLogger, systemClock, type Logger, type RunState } from '@faultline/core';
 import {
   createScheduler, loadCalendars, parseSchedule, parseScheduleObject, preview, toScheduleDocument,
   type Clock, type Schedule, type SchedulePreview, type Scheduler, type ScheduleSource, type StoredSchedule, type Ticker,
 } from '@faultline/scheduler';
 import type { ScheduleFire, ScheduleRecord, Store } from '@faultline/store';
 import type { ExperimentParser } from './experiment-parser.js';
+import { defaultSecretResolver, deliverNotice } from '@faultline/engine';
 import type { RunHost } from './run-host.js';
 
 export const SCHEDULER_LEASE = 'faultline-scheduler';
@@ -31,6 +32,7 @@ export class ScheduleService {
         });
       },
     };
+    const secrets = defaultSecretResolver();
     this.scheduler = createScheduler({
       store: source,
       leases: store,
@@ -56,6 +58,18 @@ export class ScheduleService {
           labels: { 'faultline.dev/schedule': stored.schedule.metadata.name },
         });
         return { runId: run.runId, duplicate: !created };
+      },
+      // Heads-up webhooks go out in the background: a slow webhook never holds up the scheduler.
+      onHeadsUp: (stored, firesAt, notify) => {
+        const notice = {
+          event: 'heads-up' as const, experiment: stored.schedule.spec.experiment, schedule: stored.schedule.metadata.name,
+          at: (deps.clock ?? systemClock).now().toISOString(), firesAt: firesAt.toISOString(),
+        };
+        for (const spec of notify) {
+          void deliverNotice(spec, notice, { secrets, ...(deps.clock ? { clock: deps.clock } : {}) }).then((r) => {
+            if (!r.ok) (deps.log ?? silentLogger).warn({ scheduleId: stored.scheduleId, notify: spec.name, attempts: r.attempts }, `heads-up to "${spec.name}" failed: ${r.error ?? 'unknown error'}`);
+          });
+        }
       },
     });
   }

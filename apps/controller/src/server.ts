@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { createRegistry, silentLogger, systemClock, type Clock, type Logger, type ProviderPlugin, type Registry } from '@faultline/core';
 import { probesPlugin } from '@faultline/probes';
 import { toxiproxyPlugin } from '@faultline/faults-toxiproxy';
+import { httpPlugin } from '@faultline/faults-http';
 import { openStore, type Store } from '@faultline/store';
 import { buildApp } from './app.js';
 import { ControllerMetrics } from './metrics.js';
@@ -52,7 +53,7 @@ export async function startController(opts: ControllerOptions = {}): Promise<Con
   const clock = opts.clock ?? systemClock;
   const store = await openStore(opts.database ?? '.faultline/faultline.db', { clock });
   const allow = opts.allowHosts ? { allowHosts: [...opts.allowHosts] } : {};
-  const registry = createRegistry([toxiproxyPlugin(allow), probesPlugin(allow), ...(opts.plugins ?? [])]);
+  const registry = createRegistry([toxiproxyPlugin(allow), probesPlugin(allow), httpPlugin(allow), ...(opts.plugins ?? [])]);
   const metrics = new ControllerMetrics();
   const runHost = new RunHost({ store, registry, log, metrics, clock, ...(opts.revertRetryMs ? { revertRetryMs: opts.revertRetryMs } : {}) });
   let ready = false;

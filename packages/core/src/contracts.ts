@@ -3,6 +3,7 @@ import type { Json, JsonObject } from './json.js';
 import type { Logger } from './logger.js';
 import type { Target } from './target.js';
 import type { Observation } from './expectation.js';
+import type { SecretResolver } from './secrets.js';
 
 /** What every provider call gets. */
 export interface CallContext {
@@ -11,6 +12,11 @@ export interface CallContext {
   readonly log: Logger;
   /** Upper bound for each outside call made on behalf of this one. */
   readonly timeoutMs: number;
+  /**
+   * Resolves `{ secretRef }` values at the moment of use (see resolveSecretValues). The value stays in
+   * memory: never put it in undo data, target refs, errors or logs.
+   */
+  readonly secrets?: SecretResolver;
 }
 
 export interface FaultContext extends CallContext {
@@ -21,6 +27,12 @@ export interface FaultContext extends CallContext {
    * proxy's toxic `ttl`) remove the fault by themselves after this, even if Faultline dies.
    */
   readonly leaseMs?: number;
+  /**
+   * The fault's `with:` as written ahead in the journal (credentials redacted, secret references kept).
+   * Given to revert so a fault whose undo data was never journaled (crash right after inject) can still
+   * be reverted from what the experiment said.
+   */
+  readonly params?: Json;
 }
 
 /** Turns a target selector from the experiment file into concrete targets. No side effects. */

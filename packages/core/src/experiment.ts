@@ -1,6 +1,8 @@
 import type { Json, JsonObject } from './json.js';
 import type { SelectionMode } from './target.js';
 import type { Expectation } from './expectation.js';
+import type { NotifySpec } from './notify.js';
+import type { SecretValue } from './secrets.js';
 
 /**
  * An experiment after parsing and validation: durations are milliseconds, defaults are filled in.
@@ -27,6 +29,23 @@ export interface ExperimentSpec {
   readonly revert: RevertPolicy;
   /** Hard budget for the whole run; exceeded -> abort and revert. */
   readonly maxDurationMs?: number;
+  /** Webhooks told about run events; a failing webhook never delays a revert. */
+  readonly notify?: readonly NotifySpec[];
+  /** Grafana instances that get one region annotation per fault window. */
+  readonly annotations?: readonly GrafanaAnnotationSpec[];
+}
+
+/** Where fault windows are annotated (Grafana's HTTP API). */
+export interface GrafanaAnnotationSpec {
+  readonly name: string;
+  readonly url: string;
+  /** A service account token, as a secret reference. */
+  readonly token: SecretValue;
+  readonly dashboardUID?: string;
+  readonly panelId?: number;
+  /** Tags added to experiment/run/fault tags. */
+  readonly tags: readonly string[];
+  readonly timeoutMs: number;
 }
 
 export interface TargetSpec {

@@ -18,8 +18,10 @@ export {
 export type { Target, SelectionMode } from './target.js';
 export { defaultRevertPolicy } from './experiment.js';
 export type {
-  Experiment, ExperimentSpec, TargetSpec, FaultSpec, ProbeSpec, GuardSpec, BlastRadius, RevertPolicy,
+  Experiment, ExperimentSpec, TargetSpec, FaultSpec, ProbeSpec, GuardSpec, BlastRadius, RevertPolicy, GrafanaAnnotationSpec,
 } from './experiment.js';
+export { notifyEvents, notifyDefaults, notifySchema, normalizeNotify } from './notify.js';
+export type { NotifyEvent, NotifySpec } from './notify.js';
 export { checkExpectation, describeExpectation } from './expectation.js';
 export type { Expectation, Observation, ExpectationCheck } from './expectation.js';
 export { silentLogger } from './logger.js';
@@ -39,3 +41,8 @@ export type { Lease, LeaseStore } from './lease.js';
 export { redactSecrets, REDACTED } from './redact.js';
 export { systemClock, createManualClock, offsetClock } from './clock.js';
 export type { Clock, ManualClock } from './clock.js';
+export {
+  SecretRefSchema, StringOrSecretSchema, isSecretValue, describeSecretRef, createSecretResolver, scrubJson, resolveSecretValues, secretRefsIn,
+  SECRET_SCRUBBED,
+} from './secrets.js';
+export type { SecretRef, SecretValue, StringOrSecret, SecretSource, SecretResolver } from './secrets.js';

@@ -1,4 +1,4 @@
-import { sleep, systemClock, type Clock, type GuardSpec, type Logger, type ProbeResult, type Registry } from '@faultline/core';
+import { sleep, systemClock, type Clock, type GuardSpec, type Logger, type ProbeResult, type Registry, type SecretResolver } from '@faultline/core';
 import { runProbe } from './probe-runner.js';
 
 export interface GuardObservation {
@@ -16,6 +16,8 @@ export interface GuardLoopOptions {
   onBreach(o: GuardObservation): void;
   /** Paces the guards. Default: the system clock. */
   clock?: Clock;
+  /** Resolves secret references in probe parameters at each evaluation. */
+  secrets?: SecretResolver;
 }
 
 /**
@@ -44,7 +46,7 @@ export class GuardLoop {
     let consecutive = 0;
     while (!signal.aborted) {
       const started = (this.opts.clock ?? systemClock).monotonic();
-      const result = await runProbe(guard, this.opts.registry, { signal, log: this.opts.log, timeoutMs: Math.min(guard.timeoutMs, guard.everyMs), ...(this.opts.clock ? { clock: this.opts.clock } : {}) });
+      const result = await runProbe(guard, this.opts.registry, { signal, log: this.opts.log, timeoutMs: Math.min(guard.timeoutMs, guard.everyMs), ...(this.opts.secrets ? { secrets: this.opts.secrets } : {}), ...(this.opts.clock ? { clock: this.opts.clock } : {}) });
       if (signal.aborted) return;
       consecutive = result.ok ? 0 : consecutive + 1;
       const obs = { guard, result, consecutiveFailures: consecutive };

@@ -3,8 +3,10 @@ import {
   canTransition, defaultRevertPolicy, isTerminal, possiblyActive, replayJournal, silentLogger, systemClock, withTimeout,
   type Clock,
   type JournalEvent, type JournalEventBody, type JournalSink, type JournalSource, type Logger, type Registry,
-  type RevertPolicy, type RunState, type Target,
+  type RevertPolicy, type RunState, type Target, type SecretResolver, scrubJson,
 } from '@faultline/core';
+import { defaultSecretResolver } from './secrets/sources.js';
+import { scrubbingLogger } from './secrets/scrubbing-logger.js';
 import { revertAll, type ActiveFault } from './reverter.js';
 
 export interface RecoverOptions {
@@ -20,6 +22,8 @@ export interface RecoverOptions {
   runIds?: readonly string[];
   /** Where recovery reads time for its verdicts. Default: the system clock. */
   clock?: Clock;
+  /** Resolves secret references again for the reverts. Default: env + file sources of this process. */
+  secrets?: SecretResolver;
 }
 
 export interface RecoveredRun {
@@ -46,7 +50,8 @@ function processAlive(pid: number): boolean {
  * `revert-pending` otherwise. Idempotent: a second call finds nothing to do.
  */
 export async function recover(opts: RecoverOptions): Promise<RecoveredRun[]> {
-  const log = opts.log ?? silentLogger;
+  const secrets = opts.secrets ?? defaultSecretResolver();
+  const log = scrubbingLogger(opts.log ?? silentLogger, secrets);
   const clock = opts.clock ?? systemClock;
   const out: RecoveredRun[] = [];
   const ids = opts.runIds ?? (await opts.source.listUnfinishedRuns());
@@ -61,7 +66,7 @@ export async function recover(opts: RecoverOptions): Promise<RecoveredRun[]> {
       continue;
     }
     const journal = async (body: JournalEventBody) => {
-      const e = await opts.sink.append(runId, body);
+      const e = await opts.sink.append(runId, scrubJson(body as never, secrets) as JournalEventBody);
       opts.onEvent?.(e);
     };
     let current: RunState = state as RunState;
@@ -83,12 +88,12 @@ export async function recover(opts: RecoverOptions): Promise<RecoveredRun[]> {
     }
     if (current !== 'reverting') await to('reverting', 'recover: reverting faults left by a stopped process');
     const active: ActiveFault[] = open.map((r) => ({
-      fault: r.fault, faultType: r.faultType, target: r.target, attempts: r.revertAttempts, ...(r.undo !== undefined ? { undo: r.undo } : {}),
+      fault: r.fault, faultType: r.faultType, target: r.target, attempts: r.revertAttempts, params: r.params, ...(r.undo !== undefined ? { undo: r.undo } : {}),
     }));
-    const left = await revertAll(active, { runId, policy, providers: opts.registry.faults, log, clock, journal, by: 'recover' });
+    const left = await revertAll(active, { runId, policy, providers: opts.registry.faults, log, clock, journal, by: 'recover', secrets });
     const faults = active.map((a) => ({ fault: a.fault, target: a.target.name, reverted: !left.includes(a) }));
     if (left.length) {
-      const reason = `recover could not revert ${left.map((l) => `"${l.fault}" on ${l.target.name}`).join(', ')}; run recover again`;
+      const reason = secrets.scrub(`recover could not revert ${left.map((l) => `"${l.fault}" on ${l.target.name}${l.lastError ? ` (last error: ${l.lastError})` : ''}`).join(', ')}; run recover again`);
       await to('revert-pending', reason);
       await journal({ type: 'verdict', outcome: 'revert-pending', reason, timings: timingsOf(events, clock) });
       out.push({ runId, experiment: name, previousState: state, action: 'revert-pending', faults, detail: reason });

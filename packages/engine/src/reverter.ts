@@ -1,6 +1,6 @@
 import {
   backoffMs, sleep, systemClock, toErrorInfo, withTimeout, type Clock, type FaultProvider, type JournalEventBody, type Logger, type RevertPolicy,
-  type Target, type Json,
+  type Target, type Json, type SecretResolver,
 } from '@faultline/core';
 
 /** A fault on one target that may be active and must be reverted. */
@@ -9,6 +9,10 @@ export interface ActiveFault {
   faultType: string;
   target: Target;
   undo?: Json;
+  /** The fault's `with:` as journaled before inject (credentials redacted, secret references kept). */
+  params?: Json;
+  /** The message of the last failed revert attempt (for revert-pending reasons). */
+  lastError?: string;
   /** Attempts already made (a recover continues counting). */
   attempts: number;
 }
@@ -25,6 +29,8 @@ export interface RevertOptions {
   random?: () => number;
   /** Measures revert durations. Default: the system clock. */
   clock?: Clock;
+  /** Resolves secret references again at revert time. */
+  secrets?: SecretResolver;
 }
 
 /**
@@ -44,6 +50,7 @@ export async function revertWithRetry(f: ActiveFault, opts: RevertOptions): Prom
       await withTimeout(`revert of "${f.fault}" on ${f.target.name}`, opts.policy.timeoutMs, (signal) =>
         provider.revert(f.target, f.undo, {
           runId: opts.runId, faultName: f.fault, signal, log: opts.log, timeoutMs: opts.policy.timeoutMs,
+          ...(opts.secrets ? { secrets: opts.secrets } : {}), ...(f.params !== undefined ? { params: f.params } : {}),
         }));
       await opts.journal({
         type: 'fault-reverted', fault: f.fault, targetId: f.target.id, attempt, durationMs: (opts.clock ?? systemClock).monotonic() - started, by: opts.by ?? 'run',
@@ -53,6 +60,7 @@ export async function revertWithRetry(f: ActiveFault, opts: RevertOptions): Prom
       const last = i === opts.policy.maxAttempts;
       const retryInMs = last ? undefined : backoffMs(i, { initialMs: opts.policy.initialBackoffMs, maxMs: opts.policy.maxBackoffMs, ...(opts.random ? { random: opts.random } : {}) });
       opts.log.warn({ runId: opts.runId, targetId: f.target.id, attempt, err: (err as Error).message }, 'revert failed');
+      f.lastError = toErrorInfo(err).message;
       await opts.journal({
         type: 'fault-revert-failed', fault: f.fault, targetId: f.target.id, attempt, error: toErrorInfo(err),
         ...(retryInMs !== undefined ? { retryInMs } : {}),

@@ -3,7 +3,12 @@ import {
   assertTransition, newRunId, systemClock, type Clock, ProviderError, redactSecrets, silentLogger, sleep, toErrorInfo, withTimeout,
   type AbortSource, type Experiment, type JournalEvent, type JournalEventBody, type JournalSink, type Logger, type Outcome,
   type PlannedFault, type ProbeResult, type ProbeSpec, type Registry, type RunPlan, type RunState, type RunTimings,
+  scrubJson, type SecretResolver,
 } from '@faultline/core';
+import { defaultSecretResolver } from './secrets/sources.js';
+import { scrubbingLogger } from './secrets/scrubbing-logger.js';
+import { RunNotifier } from './notify/run-notifier.js';
+import { GrafanaAnnotator } from './annotations/grafana-annotator.js';
 import { GuardLoop } from './guard-loop.js';
 import { planRun, violatedLimits } from './plan.js';
 import { runProbe } from './probe-runner.js';
@@ -18,6 +23,11 @@ export interface EngineOptions {
   onEvent?: (event: JournalEvent) => void;
   /** Where the run reads time (timings, hold, guard cadence). Default: the system clock. */
   clock?: Clock;
+  /**
+   * Resolves `{ secretRef }` values at inject, revert and probe time. Every value it hands out is
+   * scrubbed from journal events, logs and the verdict. Default: env + file sources of this process.
+   */
+  secrets?: SecretResolver;
 }
 
 export interface StartOptions {
@@ -84,13 +94,25 @@ class Run {
   private readonly startedAt: Date;
   private readonly clock: Clock;
   private readonly log: Logger;
+  private readonly secrets: SecretResolver;
+  /** Webhooks and Grafana: observers in the background, never on the revert path. */
+  private readonly announcers: Array<RunNotifier | GrafanaAnnotator> = [];
   private readonly done: Promise<RunResult>;
 
   constructor(private readonly experiment: Experiment, private readonly eng: EngineOptions, private readonly opts: StartOptions) {
     this.clock = eng.clock ?? systemClock;
     this.startedAt = this.clock.now();
     this.runId = opts.runId ?? newRunId();
-    this.log = eng.log ?? silentLogger;
+    this.secrets = eng.secrets ?? defaultSecretResolver();
+    this.log = scrubbingLogger(eng.log ?? silentLogger, this.secrets);
+    const report = (body: JournalEventBody) => this.journalBestEffort(body);
+    const name = experiment.metadata.name;
+    if (experiment.spec.notify?.length) {
+      this.announcers.push(new RunNotifier({ specs: experiment.spec.notify, experiment: name, secrets: this.secrets, report, clock: this.clock, log: this.log }));
+    }
+    if (experiment.spec.annotations?.length) {
+      this.announcers.push(new GrafanaAnnotator({ specs: experiment.spec.annotations, experiment: name, secrets: this.secrets, report, log: this.log }));
+    }
     this.done = this.execute();
   }
 
@@ -117,11 +139,19 @@ class Run {
   }
 
   private async journal(body: JournalEventBody): Promise<JournalEvent> {
-    const event = await this.eng.journal.append(this.runId, body);
+    // Defence in depth: no resolved secret value reaches the journal, whatever a backend echoed.
+    const event = await this.eng.journal.append(this.runId, scrubJson(body as never, this.secrets) as JournalEventBody);
     try {
       this.eng.onEvent?.(event);
     } catch (err) {
       this.log.warn({ runId: this.runId, err }, 'event observer threw');
+    }
+    for (const a of this.announcers) {
+      try {
+        a.observe(event);
+      } catch (err) {
+        this.log.warn({ runId: this.runId, err }, 'announcer threw');
+      }
     }
     return event;
   }
@@ -153,7 +183,7 @@ class Run {
       if (this.active.size > 0) {
         // Should be unreachable (the lifecycle reverts in a finally), but never give up on a revert.
         const left = await revertAll([...this.active.values()], {
-          runId: this.runId, policy: this.experiment.spec.revert, providers: this.eng.registry.faults, log: this.log, clock: this.clock,
+          runId: this.runId, policy: this.experiment.spec.revert, providers: this.eng.registry.faults, log: this.log, clock: this.clock, secrets: this.secrets,
           journal: (body) => this.journalBestEffort(body),
         });
         for (const [key, f] of [...this.active.entries()]) if (!left.includes(f)) this.active.delete(key);
@@ -187,7 +217,7 @@ class Run {
       try {
         plan = await planRun(this.experiment, this.eng.registry, {
           ...(this.opts.seed !== undefined ? { seed: this.opts.seed } : {}),
-          ctx: { signal: this.abortCtl.signal, log: this.log, timeoutMs: callTimeoutMs },
+          ctx: { signal: this.abortCtl.signal, log: this.log, timeoutMs: callTimeoutMs, secrets: this.secrets },
         });
       } catch (err) {
         if (this.abortReason()) return this.end('aborted', this.abortReason()!);
@@ -216,6 +246,7 @@ class Run {
   private async injectHoldRevert(plan: RunPlan): Promise<RunResult> {
     const { spec } = this.experiment;
     const guards = new GuardLoop({
+      secrets: this.secrets,
       guards: spec.guards,
       registry: this.eng.registry,
       log: this.log,
@@ -266,14 +297,14 @@ class Run {
       holdScope.close();
       await this.to('reverting', this.abortInfo ? `aborted (${this.abortInfo.source})` : 'hold ended');
       const left = await revertAll([...this.active.values()], {
-        runId: this.runId, policy: spec.revert, providers: this.eng.registry.faults, log: this.log, clock: this.clock,
+        runId: this.runId, policy: spec.revert, providers: this.eng.registry.faults, log: this.log, clock: this.clock, secrets: this.secrets,
         journal: (body) => this.journalBestEffort(body),
       });
       for (const f of [...this.active.entries()]) if (!left.includes(f[1])) this.active.delete(f[0]);
     }
     if (this.active.size > 0) {
       await this.to('revert-pending');
-      const list = [...this.active.values()].map((f) => `"${f.fault}" on ${f.target.name}`).join(', ');
+      const list = [...this.active.values()].map((f) => `"${f.fault}" on ${f.target.name}${f.lastError ? ` (last error: ${f.lastError})` : ''}`).join(', ');
       return this.finish('revert-pending', `could not revert ${list} after ${spec.revert.maxAttempts} attempts; run \`faultline recover\` to retry`);
     }
     this.allRevertedAt = this.clock.now();
@@ -336,7 +367,7 @@ class Run {
       try {
         while (next < targets.length && !signal.aborted) {
           const target = targets[next++]!;
-          const record: ActiveFault = { fault: f.name, faultType: f.type, target, attempts: 0 };
+          const record: ActiveFault = { fault: f.name, faultType: f.type, target, attempts: 0, params: redactSecrets(f.params) };
           this.active.set(`${f.name}\u0000${target.id}`, record);
           // Write-ahead: the record is durable before the backend is touched.
           await this.journal({ type: 'fault-injecting', fault: f.name, faultType: f.type, target, params: redactSecrets(f.params) });
@@ -345,7 +376,7 @@ class Run {
           let undo: Awaited<ReturnType<typeof provider.inject>>;
           try {
             undo = await withTimeout(`inject of "${f.name}" on ${target.name}`, timeoutMs, (s) =>
-              provider.inject(target, f.params, { runId: this.runId, faultName: f.name, signal: s, log: this.log, timeoutMs, leaseMs }), workerSignal);
+              provider.inject(target, f.params, { runId: this.runId, faultName: f.name, signal: s, log: this.log, timeoutMs, leaseMs, secrets: this.secrets }), workerSignal);
           } catch (err) {
             await this.journalBestEffort({ type: 'fault-inject-failed', fault: f.name, targetId: target.id, error: toErrorInfo(err) });
             if (signal.aborted) return;
@@ -371,7 +402,7 @@ class Run {
     for (const [key, a] of mine) {
       const ok = await revertWithRetry(a, {
         runId: this.runId, policy: { ...this.experiment.spec.revert, maxAttempts: 1 }, providers: this.eng.registry.faults,
-        log: this.log, clock: this.clock, journal: (b) => this.journalBestEffort(b),
+        log: this.log, clock: this.clock, secrets: this.secrets, journal: (b) => this.journalBestEffort(b),
       });
       if (ok) this.active.delete(key);
     }
@@ -380,7 +411,7 @@ class Run {
   private async steadyState(phase: 'before' | 'after', probes: readonly ProbeSpec[]): Promise<ProbeResult[]> {
     const signal = phase === 'before' ? this.abortCtl.signal : new AbortController().signal;
     return Promise.all(probes.map(async (p) => {
-      const result = await runProbe(p, this.eng.registry, { signal, log: this.log, clock: this.clock });
+      const result = await runProbe(p, this.eng.registry, { signal, log: this.log, clock: this.clock, secrets: this.secrets });
       await this.journal({ type: 'probe', phase, result });
       return result;
     }));
@@ -392,8 +423,10 @@ class Run {
   }
 
   private async finish(outcome: Outcome, reason: string): Promise<RunResult> {
-    const result = this.result(outcome, reason);
-    await this.journalBestEffort({ type: 'verdict', outcome, reason, timings: result.timings });
+    const result = this.result(outcome, this.secrets.scrub(reason));
+    await this.journalBestEffort({ type: 'verdict', outcome, reason: result.reason, timings: result.timings });
+    // Everything is reverted (or reported pending) by now: waiting here delays only the report, never a revert.
+    await Promise.allSettled(this.announcers.map((a) => a.flush()));
     return result;
   }
 

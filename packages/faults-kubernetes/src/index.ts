@@ -1,5 +1,6 @@
 export { kubernetesPlugin } from './plugin.js';
 export type { KubernetesPlugin, KubernetesPluginOptions } from './plugin.js';
+export { kubernetesSecretSource } from './secret-source/secret-source.js';
 export { kubernetesResolver, kubernetesSelectorSchema } from './target/resolver.js';
 export type { KubernetesSelector } from './target/resolver.js';
 export { podKillFault, podKillParams } from './pod-kill/pod-kill.js';

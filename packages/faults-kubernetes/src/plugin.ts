@@ -1,4 +1,5 @@
-import type { ProviderPlugin } from '@faultline/core';
+import type { ProviderPlugin, SecretSource } from '@faultline/core';
+import { kubernetesSecretSource } from './secret-source/secret-source.js';
 import { KubeApi } from './client/kube-api.js';
 import { loadKubeConfig } from './client/kube-config.js';
 import type { KubeDeps } from './shared/deps.js';
@@ -28,6 +29,8 @@ export interface KubernetesPluginOptions {
 export interface KubernetesPlugin extends ProviderPlugin {
   /** The shared client; loading the kubeconfig happens on first use and may throw ProviderError. */
   readonly api: () => KubeApi;
+  /** Resolves `{ secretRef: { kubernetes: ... } }` with this plugin's kubeconfig (give it to the engine's secret resolver). */
+  readonly secretSource: SecretSource;
 }
 
 /**
@@ -51,6 +54,7 @@ export function kubernetesPlugin(opts: KubernetesPluginOptions = {}): Kubernetes
   return {
     name: 'kubernetes',
     api: deps.api,
+    secretSource: kubernetesSecretSource(deps, { timeoutMs: opts.timeoutMs ?? 10_000 }),
     resolvers: [kubernetesResolver(deps)],
     faults,
     probes: [kubernetesProbe(deps)],

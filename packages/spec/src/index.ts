@@ -21,4 +21,6 @@ export { API_VERSION, experimentSchema, parserExperimentSchema, guardEntrySchema
 export type { ExperimentSchemaParts } from './schema/experiment-schema.js';
 export type { EntryKinds } from './schema/entry-kinds.js';
 export { buildExperimentJsonSchema, renderExperimentJsonSchema, EXPERIMENT_SCHEMA_ID } from './json-schema/build-json-schema.js';
+export { notifySchema, AnnotationsSchema } from './schema/notify-schema.js';
+export { normalizeNotify, normalizeAnnotations } from './experiment/normalize-notify.js';
 export { Duration, StringEnum, Labels, KEBAB_NAME } from './schema/common.js';

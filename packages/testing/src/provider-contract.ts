@@ -24,6 +24,8 @@ export interface ContractOptions<P, U extends Json> {
   /** Irreversible faults (kill) skip the "active after inject / inactive after revert" checks. */
   irreversible?: boolean;
   timeoutMs?: number;
+  /** Added to every call's context, e.g. `secrets` for providers whose credentials are secret references. */
+  context?: Partial<FaultContext>;
 }
 
 export function faultContext(overrides: Partial<FaultContext> = {}): FaultContext {
@@ -43,6 +45,7 @@ export function faultContext(overrides: Partial<FaultContext> = {}): FaultContex
  */
 export function testFaultProviderContract<P, U extends Json>(name: string, opts: ContractOptions<P, U>): void {
   const timeout = opts.timeoutMs ?? 60_000;
+  const fc = (overrides: Partial<FaultContext> = {}) => faultContext({ ...opts.context, ...overrides });
   const withFixture = (fn: (f: ContractFixture<P, U>) => Promise<void>) => async () => {
     const f = await opts.setup();
     try {
@@ -54,7 +57,7 @@ export function testFaultProviderContract<P, U extends Json>(name: string, opts:
 
   describe(`${name}: provider contract`, () => {
     it('inject twice equals inject once; one revert removes it', withFixture(async (f) => {
-      const ctx = faultContext();
+      const ctx = fc();
       const u1 = await f.provider.inject(f.target, f.params, ctx);
       const u2 = await f.provider.inject(f.target, f.params, ctx);
       if (!opts.irreversible) {
@@ -66,12 +69,12 @@ export function testFaultProviderContract<P, U extends Json>(name: string, opts:
     }), timeout);
 
     it('revert without inject resolves and changes nothing', withFixture(async (f) => {
-      await f.provider.revert(f.target, undefined, faultContext());
+      await f.provider.revert(f.target, undefined, fc());
       if (!opts.irreversible) expect(await f.isActive()).toBe(false);
     }), timeout);
 
     it('revert twice resolves', withFixture(async (f) => {
-      const ctx = faultContext();
+      const ctx = fc();
       const undo = await f.provider.inject(f.target, f.params, ctx);
       await f.provider.revert(f.target, undo, ctx);
       await f.provider.revert(f.target, undo, ctx);
@@ -79,33 +82,34 @@ export function testFaultProviderContract<P, U extends Json>(name: string, opts:
     }), timeout);
 
     it('revert after the target vanished resolves', withFixture(async (f) => {
-      const ctx = faultContext();
+      const ctx = fc();
       const undo = await f.provider.inject(f.target, f.params, ctx);
       await f.removeTarget();
       await f.provider.revert(f.target, undo, ctx);
     }), timeout);
 
     it('revert works from a fresh instance with only the stored undo data', withFixture(async (f) => {
-      const ctx = faultContext();
+      const ctx = fc();
       const undo = await f.provider.inject(f.target, f.params, ctx);
       const stored = JSON.parse(JSON.stringify({ target: f.target, undo })) as { target: Target; undo: U };
-      await f.freshProvider().revert(stored.target, stored.undo, { ...faultContext(), runId: ctx.runId, faultName: ctx.faultName });
+      // The engine passes the journaled parameters on every revert (ctx.params), in a fresh process too.
+      await f.freshProvider().revert(stored.target, stored.undo, { ...fc(), runId: ctx.runId, faultName: ctx.faultName, params: JSON.parse(JSON.stringify(f.params ?? null)) as Json });
       if (!opts.irreversible) expect(await f.isActive()).toBe(false);
     }), timeout);
 
     it('revert works from a fresh instance without undo data (crash before it was journaled)', withFixture(async (f) => {
-      const ctx = faultContext();
+      const ctx = fc();
       await f.provider.inject(f.target, f.params, ctx);
       const target = JSON.parse(JSON.stringify(f.target)) as Target;
-      await f.freshProvider().revert(target, undefined, { ...faultContext(), runId: ctx.runId, faultName: ctx.faultName });
+      await f.freshProvider().revert(target, undefined, { ...fc(), runId: ctx.runId, faultName: ctx.faultName, params: JSON.parse(JSON.stringify(f.params ?? null)) as Json });
       if (!opts.irreversible) expect(await f.isActive()).toBe(false);
     }), timeout);
 
     it('honours an already-aborted signal on inject', withFixture(async (f) => {
       const ctl = new AbortController();
       ctl.abort(new Error('aborted by test'));
-      await expect(f.provider.inject(f.target, f.params, faultContext({ signal: ctl.signal }))).rejects.toBeDefined();
-      await f.provider.revert(f.target, undefined, faultContext());
+      await expect(f.provider.inject(f.target, f.params, fc({ signal: ctl.signal }))).rejects.toBeDefined();
+      await f.provider.revert(f.target, undefined, fc());
     }), timeout);
   });
 }

@@ -5,6 +5,7 @@ import type { CliIo } from '../io.js';
 import { clockOf, palette } from '../io.js';
 import { cliLogger } from '../logger.js';
 import { buildRegistry } from '../registry.js';
+import { cliSecretResolver } from '../secrets.js';
 
 /**
  * `faultline recover`: reverts whatever the local journal shows as possibly active (after SIGKILL, a
@@ -20,7 +21,8 @@ export async function recoverCommand(io: CliIo, opts: { stateDir: string; force?
   }
   const registry = await buildRegistry({ kinds: [...kinds], ...(opts.kubeconfig ? { kubeconfig: opts.kubeconfig } : {}), ...(opts.context ? { context: opts.context } : {}) });
   const log = cliLogger(io, opts.verbose ?? false);
-  const recovered = await recover({ registry, source: journal, sink: journal, log, clock: clockOf(io), ...(opts.force ? { force: true } : {}) });
+  const secrets = cliSecretResolver(io.env, { ...(opts.kubeconfig ? { kubeconfig: opts.kubeconfig } : {}), ...(opts.context ? { context: opts.context } : {}) });
+  const recovered = await recover({ registry, source: journal, sink: journal, log, clock: clockOf(io), secrets, ...(opts.force ? { force: true } : {}) });
   const swept = await sweepOrphans({ registry, source: journal, log, onlyKnownRuns: !opts.sweepUnknown });
   await journal.close();
   if (opts.output === 'json') {

@@ -10,6 +10,7 @@ import { printSummary } from '../render/summary.js';
 import { runResultDocument } from '../render/result-document.js';
 import { planExperiment, printPlan } from './plan.js';
 import { writeReports } from './reports.js';
+import { cliSecretResolver } from '../secrets.js';
 
 export interface RunOptions {
   stateDir: string;
@@ -53,6 +54,7 @@ export async function runCommand(io: CliIo, file: string, opts: RunOptions): Pro
     journal,
     log,
     clock: clockOf(io),
+    secrets: cliSecretResolver(io.env, { ...(opts.kubeconfig ? { kubeconfig: opts.kubeconfig } : {}), ...(opts.context ? { context: opts.context } : {}) }),
     onEvent: (e) => {
       events.push(e);
       if (stream) io.stdout.write(JSON.stringify(e) + '\n');

@@ -39,6 +39,26 @@ describe('kubernetes.config-flip', () => {
     expect(meta.labels?.['faultline.dev/run']).toBeUndefined();
   });
 
+  it('flips one flag inside a flagd JSON value and restores the original text byte for byte', async () => {
+    h = await startHarness();
+    // OpenFeature flagd's flag file format, as teams keep it in a ConfigMap mounted by flagd.
+    const flagd = '{\n  "$schema": "https://flagd.dev/schema/v0/flags.json",\n  "flags": {\n    "new-checkout": { "state": "ENABLED", "variants": { "on": true, "off": false }, "defaultVariant": "on" },\n    "fast-search": { "state": "ENABLED", "variants": { "on": true, "off": false }, "defaultVariant": "on" }\n  }\n}\n';
+    h.kube.seed([configMap('shop', 'flags', { 'flags.flagd.json': flagd, other: 'x' })]);
+    const [t] = await h.resolve({ kind: 'ConfigMap', namespace: 'shop', name: 'flags' });
+    const ctx = faultContext();
+    await h.fault('kubernetes.config-flip').inject(t!, { json: { 'flags.flagd.json': { '/flags/new-checkout/defaultVariant': 'off' } } }, ctx);
+    const during = JSON.parse(dataOf(h)['flags.flagd.json']!) as { flags: Record<string, { defaultVariant: string; variants: unknown }> };
+    expect(during.flags['new-checkout']?.defaultVariant).toBe('off');
+    expect(during.flags['fast-search']?.defaultVariant).toBe('on');
+    expect(during.flags['new-checkout']?.variants).toEqual({ on: true, off: false });
+    expect(dataOf(h)['other']).toBe('x');
+    await h.freshFault('kubernetes.config-flip').revert(t!, undefined, { ...faultContext(), runId: ctx.runId, faultName: ctx.faultName });
+    expect(dataOf(h)['flags.flagd.json']).toBe(flagd);
+    await expect(h.fault('kubernetes.config-flip').inject(t!, { json: { 'flags.flagd.json': { '/flags/no-such-flag/defaultVariant': 'off' } } }, faultContext()))
+      .rejects.toThrow('ConfigMap shop/flags key "flags.flagd.json": /flags/no-such-flag/defaultVariant — "/flags/no-such-flag" does not exist');
+    await expect(h.fault('kubernetes.config-flip').inject(t!, { json: { other: { '/a': 1 } } }, faultContext())).rejects.toThrow(/key "other" is not JSON/);
+  });
+
   it('leaves a key someone else changed, restores the rest, and keeps reporting the leftover', async () => {
     h = await startHarness();
     h.kube.seed([configMap('shop', 'flags', { checkout: 'on', search: 'on' })]);

@@ -8,12 +8,18 @@ import { retryOnConflict } from '../shared/conflict-retry.js';
 import { assertNotHeldByOther, ownedBy, readState, RUN_LABEL, stateAnnotation, stateMetadataPatch, type FaultState } from '../shared/annotations.js';
 import { rolloutRestart, workloadsUsing } from '../shared/workloads.js';
 import { diffKeys, type KeyDiff } from './values.js';
+import { applyJsonEdits, type JsonEdits } from './json-edit.js';
 
 const NullableString = Type.Union([Type.String(), Type.Null()]);
 
 export const configFlipParams = Type.Object(
   {
     data: Type.Optional(Type.Record(Type.String({ minLength: 1 }), NullableString, { description: 'ConfigMap keys to set; null removes the key' })),
+    json: Type.Optional(Type.Record(
+      Type.String({ minLength: 1 }),
+      Type.Record(Type.String({ pattern: '^/' }), Type.Unknown(), { minProperties: 1, description: 'JSON pointer -> value, e.g. { "/flags/new-checkout/defaultVariant": "off" }' }),
+      { description: 'ConfigMap keys holding JSON (e.g. flagd flag files): set values inside them by JSON pointer; the whole key is restored on revert' },
+    )),
     env: Type.Optional(Type.Record(Type.String({ minLength: 1 }), NullableString, { description: 'Deployment container env vars to set; null removes the variable' })),
     container: Type.Optional(Type.String({ minLength: 1, description: 'Only this container (env); default: every container' })),
     rolloutRestart: Type.Optional(Type.Boolean({ description: 'ConfigMap: restart the Deployments/StatefulSets using it after flipping and after restoring' })),
@@ -51,7 +57,8 @@ export function configFlipFault(deps: KubeDeps): FaultProvider<ConfigFlipParams,
     summary: 'Sets ConfigMap keys or Deployment env vars (optional rollout restart) and restores the exact originals on revert.',
     check(params) {
       const problems: Array<{ path: string; message: string }> = [];
-      const hasData = params.data && Object.keys(params.data).length > 0;
+      const hasData = (params.data && Object.keys(params.data).length > 0) || (params.json && Object.keys(params.json).length > 0);
+      for (const k of Object.keys(params.json ?? {})) if (params.data && k in params.data) problems.push({ path: `json.${k}`, message: `key "${k}" is both in data and json; use one` });
       const hasEnv = params.env && Object.keys(params.env).length > 0;
       if (!hasData && !hasEnv) problems.push({ path: 'data', message: 'set `data` (ConfigMap keys) or `env` (Deployment env vars)' });
       if (hasData && hasEnv) problems.push({ path: 'env', message: '`data` and `env` cannot be combined: a target is either a ConfigMap or a Deployment' });
@@ -61,7 +68,7 @@ export function configFlipFault(deps: KubeDeps): FaultProvider<ConfigFlipParams,
     async inject(target: Target, params: ConfigFlipParams, ctx: FaultContext): Promise<ConfigFlipState> {
       const ref = refOf(target, { faultType: TYPE, kinds: ['ConfigMap', 'Deployment'], allowKubeSystem: deps.allowKubeSystem });
       const api = deps.api().as(TYPE);
-      if (ref.kind === 'ConfigMap' && !params.data) throw new ProviderError(`${TYPE} on ConfigMap ${target.name} needs \`data\``, { hint: 'use `data:` for ConfigMaps and `env:` for Deployments' });
+      if (ref.kind === 'ConfigMap' && !params.data && !params.json) throw new ProviderError(`${TYPE} on ConfigMap ${target.name} needs \`data\``, { hint: 'use `data:` for ConfigMaps and `env:` for Deployments' });
       if (ref.kind === 'Deployment' && !params.env) throw new ProviderError(`${TYPE} on Deployment ${target.name} needs \`env\``, { hint: 'use `env:` for Deployments and `data:` for ConfigMaps' });
       const what = `flipping config of ${ref.kind} ${ref.namespace}/${ref.name}`;
       const { state, changed } = await retryOnConflict(what, ctx, () => (ref.kind === 'ConfigMap' ? injectConfigMap(api, ref, params, ctx) : injectEnv(api, ref, params, ctx)));
@@ -113,7 +120,7 @@ async function injectConfigMap(api: KubeCaller, ref: KubeRef, params: ConfigFlip
   const held = readState<ConfigFlipState>(cm.metadata, TYPE);
   assertNotHeldByOther(held, ctx.runId, ctx.faultName, `ConfigMap ${ref.namespace}/${ref.name}`);
   if (held) return { state: held, changed: false };
-  const data = params.data ?? {};
+  const data = { ...(params.data ?? {}), ...(params.json ? applyJsonEdits(cm.data, params.json as JsonEdits, `ConfigMap ${ref.namespace}/${ref.name}`) : {}) };
   const original: Record<string, Json> = {};
   for (const k of Object.keys(data)) original[k] = cm.data?.[k] ?? null;
   const state: ConfigFlipState = { runId: ctx.runId, faultName: ctx.faultName, kind: 'ConfigMap', original, injected: { ...data }, rolloutRestart: params.rolloutRestart ?? false };

@@ -58,6 +58,35 @@ afterEach(async () => {
 });
 
 describe('Scheduler', () => {
+  it('sends a heads-up once per planned fire, each webhook at its own lead time, only from the leader', async () => {
+    const w = (current = world('2026-06-08T07:58:00Z'));
+    w.source.put(daily(`
+notify:
+  - name: team-channel
+    slack: { url: { secretRef: { env: SLACK_URL } } }
+    on: [heads-up]
+    headsUp: 1m
+  - name: audit
+    webhook: { url: "http://127.0.0.1:9/hook" }
+    on: [heads-up, started]
+    headsUp: 30s`));
+    const heads: Array<{ at: string; firesAt: string; names: string[] }> = [];
+    const onHeadsUp: SchedulerOptions['onHeadsUp'] = (_s, firesAt, notify) => void heads.push({ at: w.clock.now().toISOString(), firesAt: firesAt.toISOString(), names: notify.map((n) => n.name) });
+    const a = w.replica('a', { onHeadsUp });
+    const b = w.replica('b', { onHeadsUp });
+    await stepTo(w, '2026-06-08T07:58:58Z', [a.ticker, b.ticker]);
+    expect(heads).toEqual([]);
+    await stepTo(w, '2026-06-08T08:00:02Z', [a.ticker, b.ticker]);
+    expect(heads).toEqual([
+      { at: '2026-06-08T07:59:00.000Z', firesAt: '2026-06-08T08:00:00.000Z', names: ['team-channel'] },
+      { at: '2026-06-08T07:59:30.000Z', firesAt: '2026-06-08T08:00:00.000Z', names: ['audit'] },
+    ]);
+    expect(w.ledger.runs).toHaveLength(1);
+    // The next day's fire gets its own heads-up.
+    await stepTo(w, '2026-06-09T07:59:00Z', [a.ticker, b.ticker]);
+    expect(heads.slice(2)).toEqual([{ at: '2026-06-09T07:59:00.000Z', firesAt: '2026-06-09T08:00:00.000Z', names: ['team-channel'] }]);
+  });
+
   it('fires a slot once, records it, and fires again the next day', async () => {
     const w = (current = world());
     w.source.put(daily());

@@ -1,4 +1,4 @@
-import { silentLogger, UsageError, withDeadline, type Lease, type LeaseStore, type Logger } from '@faultline/core';
+import { notifyDefaults, silentLogger, UsageError, withDeadline, type Lease, type LeaseStore, type Logger, type NotifySpec } from '@faultline/core';
 import type { Calendar } from '../calendar/calendar.js';
 import { loadCalendars } from '../calendar/load-calendars.js';
 import { scanCandidates } from '../decide/candidates.js';
@@ -33,6 +33,11 @@ export interface SchedulerOptions {
   readonly loadCalendars?: (stored: StoredSchedule) => Promise<Calendar[]>;
   /** Observer for every decision (metrics, SSE). Must not throw. */
   readonly onDecision?: (record: FireRecord) => void;
+  /**
+   * Called once per planned fire, by the leader, when the fire is `headsUpMs` away (or closer) for a
+   * schedule whose `notify` has `heads-up` entries. Must not throw; must not block (deliver in the background).
+   */
+  readonly onHeadsUp?: (stored: StoredSchedule, firesAt: Date, notify: readonly NotifySpec[]) => void;
   readonly log?: Logger;
 }
 
@@ -69,6 +74,8 @@ interface Entry {
   /** Nothing to do before this instant (the next planned fire, or a re-check time). */
   nextCheckMs: number;
   nextFireMs: number | undefined;
+  /** The planned fire heads-ups were sent for, and to which webhooks. */
+  headsUp?: { fireMs: number; sent: Set<string> };
   loadError?: string;
 }
 
@@ -313,6 +320,7 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
       }
     }
     const nowMs = clock.now().getTime();
+    if (options.onHeadsUp) headsUps(nowMs);
     const due: Entry[] = [];
     for (const e of entries.values()) if (e.nextCheckMs <= nowMs) due.push(e);
     due.sort((a, b) => a.nextCheckMs - b.nextCheckMs);
@@ -339,6 +347,25 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
       let nextMs = Infinity;
       for (const e of entries.values()) if (e.nextCheckMs > afterMs && e.nextCheckMs < nextMs) nextMs = e.nextCheckMs;
       if (Number.isFinite(nextMs)) ticker.wakeAt(nextMs);
+    }
+  }
+
+  /** Heads-ups for fires that are close enough: once per planned fire and webhook, each at its own lead time. */
+  function headsUps(nowMs: number): void {
+    for (const e of entries.values()) {
+      const fireMs = e.nextFireMs;
+      const notify = (e.stored.schedule.spec.notify ?? []).filter((n) => n.on.includes('heads-up'));
+      if (!notify.length || fireMs === undefined || e.stored.schedule.spec.paused) continue;
+      if (e.headsUp?.fireMs !== fireMs) e.headsUp = { fireMs, sent: new Set() };
+      const sent = e.headsUp.sent;
+      const ready = notify.filter((n) => !sent.has(n.name) && nowMs >= fireMs - (n.headsUpMs ?? notifyDefaults.headsUpMs));
+      if (!ready.length) continue;
+      for (const n of ready) sent.add(n.name);
+      try {
+        options.onHeadsUp?.(e.stored, new Date(fireMs), ready);
+      } catch (err) {
+        log.warn({ scheduleId: e.stored.scheduleId, err: (err as Error).message }, 'onHeadsUp observer threw');
+      }
     }
   }
 

@@ -1,7 +1,7 @@
 import { TypeCompiler, type TypeCheck } from '@sinclair/typebox/compiler';
 import type { TSchema } from '@sinclair/typebox';
 import { isMap, isScalar, isSeq, LineCounter, parseAllDocuments, type Document, type Node } from 'yaml';
-import { parseDuration, SpecInvalidError, type JsonObject, type SpecIssue } from '@faultline/core';
+import { normalizeNotify, parseDuration, SpecInvalidError, type JsonObject, type SpecIssue } from '@faultline/core';
 import { parseCalendar } from '../calendar/ics-parser.js';
 import { checkCron } from '../time/cron.js';
 import { isValidTimeZone, parseDate } from '../time/zone-time.js';
@@ -86,6 +86,16 @@ export function toScheduleDocument(schedule: Schedule): JsonObject {
       startingDeadline: `${spec.startingDeadlineMs / 1000}s`,
       paused: spec.paused,
       historyLimit: spec.historyLimit,
+      ...(spec.notify?.length ? {
+        notify: spec.notify.map((n) => ({
+          name: n.name,
+          [n.kind]: { url: n.url, ...(n.secret ? { secret: n.secret } : {}) },
+          on: [...n.on],
+          timeout: `${n.timeoutMs}ms`,
+          retries: n.retries,
+          ...(n.headsUpMs !== undefined ? { headsUp: `${n.headsUpMs}ms` } : {}),
+        })),
+      } : {}),
     },
   };
   return doc as JsonObject;
@@ -193,6 +203,7 @@ function validate(value: unknown, locate: Locate, file: string | undefined): { s
       startingDeadlineMs,
       paused: doc.spec.paused ?? scheduleDefaults.paused,
       historyLimit: doc.spec.historyLimit ?? scheduleDefaults.historyLimit,
+      ...((doc.spec.notify as unknown[] | undefined)?.length ? { notify: normalizeNotify(doc.spec.notify as Record<string, unknown>[]) } : {}),
     },
   };
   return { schedule };

@@ -1,5 +1,5 @@
 import { Type, type Static } from '@sinclair/typebox';
-import { DurationString } from '@faultline/core';
+import { DurationString, notifySchema } from '@faultline/core';
 import { concurrencyPolicies, weekdayNames } from './schedule.js';
 
 const NAME = '^[a-z0-9]([-a-z0-9]*[a-z0-9])?$';
@@ -50,6 +50,7 @@ export const scheduleDocumentSchema = Type.Object(
         startingDeadline: Type.Optional(DurationString('How late a missed fire may still start, e.g. 5m.')),
         paused: Type.Optional(Type.Boolean()),
         historyLimit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000 })),
+        notify: Type.Optional(notifySchema({ headsUp: true })),
       },
       { additionalProperties: false },
     ),

@@ -1,3 +1,4 @@
+import type { NotifySpec } from '@faultline/core';
 /** Day names used in windows, Monday first. */
 export const weekdayNames = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const;
 export type WeekdayName = (typeof weekdayNames)[number];
@@ -62,6 +63,8 @@ export interface ScheduleSpec {
   readonly paused: boolean;
   /** How many fire decisions the store keeps for this schedule. */
   readonly historyLimit: number;
+  /** Webhooks; `heads-up` entries are told `headsUpMs` before each fire. Run events come from the experiment's own notify. */
+  readonly notify?: readonly NotifySpec[];
 }
 
 /** Defaults applied by the parser; documented in the README. */

@@ -4,6 +4,7 @@ import {
   type ProbeSpec, type RevertPolicy, type SelectionMode, type TargetSpec,
 } from '@faultline/core';
 import { guardFixedKeys, probeFixedKeys, targetFixedKeys } from '../schema/experiment-schema.js';
+import { normalizeAnnotations, normalizeNotify } from './normalize-notify.js';
 
 /** Defaults applied when a file leaves a key out. */
 export const specDefaults = {
@@ -54,6 +55,8 @@ export function normalizeExperiment(doc: Obj): Experiment {
       settleMs: optMs(spec['settle']) ?? specDefaults.settleMs,
       revert: normalizeRevert(spec['revert'] as Obj | undefined),
       ...(maxDurationMs !== undefined ? { maxDurationMs } : {}),
+      ...(Array.isArray(spec['notify']) && spec['notify'].length ? { notify: normalizeNotify(spec['notify'] as Obj[]) } : {}),
+      ...(Array.isArray(spec['annotations']) && spec['annotations'].length ? { annotations: normalizeAnnotations(spec['annotations'] as Obj[]) } : {}),
     },
   };
 }

@@ -3,6 +3,7 @@ import { Type, type TSchema } from '@sinclair/typebox';
 import { Duration, KEBAB_NAME, Labels, LOOSE_NAME, MAX_FAULT_NAME, NamedMap, StringEnum } from './common.js';
 import { OpenEntry, plainSchema, type EntryKinds } from './entry-kinds.js';
 import { ExpectationSchema } from './expectation-schema.js';
+import { AnnotationsSchema, notifySchema } from './notify-schema.js';
 
 /** The API version every experiment file declares. */
 export const API_VERSION = 'faultline.dev/v1';
@@ -171,6 +172,8 @@ export function experimentSchema(parts: ExperimentSchemaParts): TSchema {
               { additionalProperties: false, description: 'How hard reverts are retried.' },
             ),
           ),
+          notify: Type.Optional(notifySchema({ headsUp: false })),
+          annotations: Type.Optional(AnnotationsSchema),
         },
         { additionalProperties: false, description: 'What the experiment does.' },
       ),

@@ -1,0 +1,10 @@
+export { httpPlugin } from './plugin.js';
+export type { HttpPluginOptions } from './plugin.js';
+export { httpCallFault, httpCallParams } from './http-call/http-call.js';
+export type { HttpCallParams, HttpCallUndo } from './http-call/http-call.js';
+export { httpResolver, HttpSelector } from './target/http-target.js';
+export type { HttpRef } from './target/http-target.js';
+export { unleashFlagFlipFault, unleashFlagFlipParams } from './unleash-flag-flip/unleash-flag-flip.js';
+export type { UnleashFlagFlipParams, UnleashFlipState } from './unleash-flag-flip/unleash-flag-flip.js';
+export { unleashResolver, UnleashSelector } from './unleash-flag-flip/unleash-target.js';
+export type { UnleashRef } from './unleash-flag-flip/unleash-target.js';
