@@ -8,14 +8,13 @@ import type { BandwidthParams, LatencyParams, PartitionParams } from './scope/pa
 import { findLatencyProxies, redirectRules, startLatencyProxy, stopPid } from './latency/latency-proxy.js';
 
 /** What an apply did, for the journal / undo data. Revert needs only the inode and the tag. */
-export interface NetnsUndo {
-  [key: string]: string | number | string[] | undefined;
+export type NetnsUndo = {
   readonly inode: number;
   readonly tag: string;
   readonly mechanism: 'iptables' | 'tbf' | 'htb' | 'netem' | 'proxy';
   readonly devices?: string[];
   readonly proxyPid?: number;
-}
+};
 
 /** One tagged leftover in some namespace, found by `sweep()`. */
 export interface NetnsLeftover {
@@ -61,7 +60,7 @@ export class NetnsFaults {
     const latencyMs = parseDuration(p.latency);
     const jitterMs = p.jitter ? parseDuration(p.jitter) : 0;
     if (mechanism === 'netem') {
-      const devices = await this.qdiscs.apply(ns, tag, (dev) => netemCommands(dev, latencyMs, jitterMs), ctx, 'latency');
+      const devices = await this.qdiscs.apply(ns, tag, (dev) => netemCommands(dev, latencyMs, jitterMs, p.destinations), ctx, 'latency');
       return { inode: ns.inode, tag, mechanism, devices };
     }
     const existing = findLatencyProxies(this.exec.proc, tag).find((x) => x.inode === ns.inode);

@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { setPriority } from 'node:os';
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { ProviderError, sleep } from '@faultline/core';
 import type { ExecContext, NetnsExec } from '../exec/netns-exec.js';
@@ -32,12 +32,17 @@ export function redirectRules(listeners: RunningProxy['listeners'], tag: string,
   });
 }
 
-/** How to start proxy-child: the built .js, or the .ts through tsx when running from source (tests). */
+/**
+ * How to start proxy-child: the built .js. Running from source (tests), the build output next to
+ * src is used when present (`tsc -b` runs before the tests); tsx transpiling at start-up is the
+ * slow fallback.
+ */
 function childCommand(): { argv: string[]; cwd?: string } {
-  const url = new URL(import.meta.url.endsWith('.ts') ? './proxy-child.ts' : './proxy-child.js', import.meta.url);
-  if (!import.meta.url.endsWith('.ts')) return { argv: [process.execPath, fileURLToPath(url)] };
+  if (!import.meta.url.endsWith('.ts')) return { argv: [process.execPath, fileURLToPath(new URL('./proxy-child.js', import.meta.url))] };
+  const built = fileURLToPath(new URL('../../dist/latency/proxy-child.js', import.meta.url));
+  if (existsSync(built)) return { argv: [process.execPath, built] };
   return {
-    argv: [process.execPath, '--conditions=@faultline/source', '--import', 'tsx', fileURLToPath(url)],
+    argv: [process.execPath, '--conditions=@faultline/source', '--import', 'tsx', fileURLToPath(new URL('./proxy-child.ts', import.meta.url))],
     cwd: fileURLToPath(new URL('../../../../', import.meta.url)),
   };
 }
@@ -56,7 +61,7 @@ export async function startLatencyProxy(exec: NetnsExec, ns: NetnsHandle, tag: s
   proc.stderr.on('data', (d: Buffer) => { stderr = (stderr + d.toString()).slice(-2000); });
   const ready = await new Promise<{ ready: boolean; listeners?: RunningProxy['listeners']; error?: string }>((resolve, reject) => {
     let buf = '';
-    const timer = setTimeout(() => reject(new ProviderError(`latency proxy in net:[${ns.inode}] did not start within ${ctx.timeoutMs}ms`, { retryable: true })), ctx.timeoutMs);
+    const timer = setTimeout(() => reject(new ProviderError(`latency proxy in net:[${ns.inode}] did not start within ${ctx.timeoutMs}ms`, { retryable: true, hint: 'the node may be overloaded; retry, or raise the step timeout' })), ctx.timeoutMs);
     const onAbort = () => reject(ctx.signal.reason);
     ctx.signal.addEventListener('abort', onAbort, { once: true });
     const done = () => { clearTimeout(timer); ctx.signal.removeEventListener('abort', onAbort); };

@@ -61,10 +61,24 @@ export function bandwidthCommands(dev: string, p: BandwidthParams): string[][] {
   return cmds;
 }
 
-/** tc netem on `dev` for all egress traffic (argv after `tc`). */
-export function netemCommands(dev: string, latencyMs: number, jitterMs: number): string[][] {
+/**
+ * tc netem on `dev` (argv after `tc`). All traffic: netem as the root qdisc. Named destinations
+ * (IPv4, CIDR or IPv4:port): a prio root whose third band holds the netem, u32 filters send only
+ * those destinations there (normal traffic maps to bands 1-2 and is not delayed).
+ */
+export function netemCommands(dev: string, latencyMs: number, jitterMs: number, destinations?: readonly string[]): string[][] {
   const delay = ['delay', `${latencyMs}ms`, ...(jitterMs > 0 ? [`${jitterMs}ms`, 'distribution', 'uniform'] : [])];
-  return [['qdisc', 'replace', 'dev', dev, 'root', 'handle', QDISC_HANDLE, 'netem', ...delay]];
+  if (!destinations) return [['qdisc', 'replace', 'dev', dev, 'root', 'handle', QDISC_HANDLE, 'netem', ...delay]];
+  const cmds: string[][] = [
+    ['qdisc', 'replace', 'dev', dev, 'root', 'handle', QDISC_HANDLE, 'prio', 'bands', '3'],
+    ['qdisc', 'replace', 'dev', dev, 'parent', `${QDISC_HANDLE}3`, 'handle', 'fa12:', 'netem', ...delay],
+  ];
+  destinations.forEach((d, i) => {
+    const [addr, port] = d.includes(':') ? d.split(':') : [d, undefined];
+    const match = ['match', 'ip', 'dst', (addr as string).includes('/') ? (addr as string) : `${addr}/32`, ...(port ? ['match', 'ip', 'dport', port, '0xffff'] : [])];
+    cmds.push(['filter', 'add', 'dev', dev, 'parent', QDISC_HANDLE, 'protocol', 'ip', 'prio', String(i + 1), 'u32', ...match, 'flowid', `${QDISC_HANDLE}3`]);
+  });
+  return cmds;
 }
 
 /**
