@@ -97,11 +97,12 @@ describe.skipIf(!available)('NetnsFaults in real container namespaces', () => {
     const mechanism = caps.netem ? 'netem' : 'proxy';
     const nsB = findContainerNetns(b.id) as NetnsHandle;
     const echo = await serveInNetns(faults.exec, nsB, { kind: 'echo-server', port: 7007 }, 10_000);
+    const t = tag('slowdown');
+    const tj = tag('jittery');
     try {
       const rtts = async () => (await probeInNetns<{ rtts: number[] }>(faults.exec, nsA, { kind: 'echo-rtt', host: b.ip, port: 7007, count: 60 }, ctx())).rtts;
       const p50 = (xs: number[]) => [...xs].sort((x, y) => x - y)[Math.floor(xs.length / 2)] as number;
       const base = p50(await rtts());
-      const t = tag('slowdown');
       const undo = await faults.applyLatency(nsA, { latency: '50ms', destinations: [`${b.ip}:7007`] }, mechanism, t, ctx());
       expect(await faults.applyLatency(nsA, { latency: '50ms', destinations: [`${b.ip}:7007`] }, mechanism, t, ctx())).toEqual(undo);
       const samples = (await rtts()).map((x) => x - base);
@@ -116,7 +117,6 @@ describe.skipIf(!available)('NetnsFaults in real container namespaces', () => {
       await faults.revert(nsA.inode, t, ctx());
       await clean(nsA);
 
-      const tj = tag('jittery');
       await faults.applyLatency(nsA, { latency: '50ms', jitter: '20ms', destinations: [`${b.ip}:7007`] }, mechanism, tj, ctx());
       const jittered = await rtts();
       const lo = Math.min(...jittered);
@@ -130,6 +130,9 @@ describe.skipIf(!available)('NetnsFaults in real container namespaces', () => {
       expect(Math.abs(p50(await rtts()) - base)).toBeLessThan(5);
     } finally {
       echo.stop();
+      // Also on a failed assertion: never leave a proxy or rule behind.
+      await faults.revert(nsA.inode, t, ctx());
+      await faults.revert(nsA.inode, tj, ctx());
     }
   });
 

@@ -1,10 +1,10 @@
 import { parseArtefactName, parseDuration } from '@faultline/core';
-import { NetnsExec, NetnsGoneError, type ExecContext } from './exec/netns-exec.js';
+import { NetnsCommandError, NetnsExec, NetnsGoneError, type ExecContext } from './exec/netns-exec.js';
 import { hostNetnsInode, listNetns, refreshHandle, type NetnsHandle, type ProcFs } from './locate/netns-handle.js';
 import { TaggedRules } from './iptables/tagged-rules.js';
 import { Qdiscs, bandwidthCommands, netemCommands } from './tc/qdiscs.js';
-import { partitionRules } from './scope/partition-rules.js';
-import type { BandwidthParams, LatencyParams, PartitionParams } from './scope/params.js';
+import { lossRules, partitionRules } from './scope/partition-rules.js';
+import type { BandwidthParams, LatencyParams, LossParams, PartitionParams } from './scope/params.js';
 import { findLatencyProxies, redirectRules, startLatencyProxy, stopPid } from './latency/latency-proxy.js';
 
 /** What an apply did, for the journal / undo data. Revert needs only the inode and the tag. */
@@ -44,6 +44,11 @@ export class NetnsFaults {
 
   async applyPartition(ns: NetnsHandle, p: PartitionParams, tag: string, ctx: ExecContext): Promise<NetnsUndo> {
     await this.rules.ensure(ns, partitionRules(p, tag), ctx);
+    return { inode: ns.inode, tag, mechanism: 'iptables' };
+  }
+
+  async applyLoss(ns: NetnsHandle, p: LossParams, tag: string, ctx: ExecContext): Promise<NetnsUndo> {
+    await this.rules.ensure(ns, lossRules(p, tag), ctx);
     return { inode: ns.inode, tag, mechanism: 'iptables' };
   }
 
@@ -122,17 +127,24 @@ export class NetnsFaults {
       entry.what.push(what);
       byKey.set(key, entry);
     };
-    for (const ns of listNetns(this.exec.proc)) {
-      if (ns.inode === host) continue;
-      let rules;
-      try {
-        rules = await this.rules.list(ns, ctx);
-      } catch (err) {
-        if (err instanceof NetnsGoneError) continue;
-        throw err;
+    const spaces = listNetns(this.exec.proc).filter((ns) => ns.inode !== host);
+    // A node has hundreds of namespaces: list them a few at a time.
+    let next = 0;
+    const worker = async () => {
+      while (next < spaces.length) {
+        const ns = spaces[next++] as NetnsHandle;
+        let rules;
+        try {
+          rules = await this.rules.list(ns, ctx);
+        } catch (err) {
+          // Gone meanwhile, or not enterable (not ours to sweep, e.g. the host's when pid 1 is hidden).
+          if (err instanceof NetnsGoneError || err instanceof NetnsCommandError) continue;
+          throw err;
+        }
+        for (const r of rules) add(ns.inode, r.tag, `${r.table}/${r.chain} ${r.args.join(' ')}`);
       }
-      for (const r of rules) add(ns.inode, r.tag, `${r.table}/${r.chain} ${r.args.join(' ')}`);
-    }
+    };
+    await Promise.all(Array.from({ length: 8 }, worker));
     for (const p of findLatencyProxies(this.exec.proc)) if (p.inode !== undefined) add(p.inode, p.tag, `latency proxy pid ${p.pid}`);
     return [...byKey.values()];
   }

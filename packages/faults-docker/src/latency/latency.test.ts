@@ -50,10 +50,10 @@ describe.skipIf(!available)('docker.latency on a real engine', () => {
       const { rtts } = await probeInNetns<{ rtts: number[] }>(testNetnsFaults.exec, nsA, { kind: 'echo-rtt', host: ipB, port, count: 40 }, { signal: new AbortController().signal, timeoutMs: 20_000 });
       return [...rtts].sort((x, y) => x - y)[20] as number;
     };
+    const fault = env.fault<LatencyParams, LatencyUndo>(LATENCY_TYPE);
+    const ctx = faultContext({ faultName: 'slow-b' });
     try {
       const base = await p50(7007);
-      const fault = env.fault<LatencyParams, LatencyUndo>(LATENCY_TYPE);
-      const ctx = faultContext({ faultName: 'slow-b' });
       const undo = await fault.inject(await env.target(a.id), { latency: '50ms', destinations: [`${ipB}:7007`] }, ctx);
       expect(undo.mechanism).toBe(caps.netem ? 'netem' : 'proxy');
       const added = (await p50(7007)) - base;
@@ -67,6 +67,7 @@ describe.skipIf(!available)('docker.latency on a real engine', () => {
     } finally {
       echo.stop();
       echo2.stop();
+      await fault.revert(await env.target(a.id), undefined, ctx);
     }
   });
 });

@@ -23,7 +23,6 @@ export interface TaggedRule extends RuleSpec {
  */
 export const LEDGER_CHAIN = 'FAULTLINE-LEDGER';
 
-const TABLES: readonly Table[] = ['filter', 'nat'];
 const GONE_RE = /does a matching rule exist|Bad rule|No chain\/target\/match|doesn't exist/i;
 
 /** Splits one `iptables -S` line into arguments, honouring the double quotes iptables puts around comments. */
@@ -52,20 +51,10 @@ export class TaggedRules {
     });
   }
 
-  /** Every rule in the namespace (filter and nat tables) whose comment parses as a Faultline tag. */
+  /** Every rule in the namespace (filter and nat tables) whose comment parses as a Faultline tag; one `iptables-save` call. */
   async list(ns: NetnsHandle, ctx: ExecContext): Promise<TaggedRule[]> {
-    const out: TaggedRule[] = [];
-    for (const table of TABLES) {
-      const text = await this.ipt(ns, ['-t', table, '-S'], ctx);
-      for (const line of text.split('\n')) {
-        const parts = splitRule(line);
-        if (parts[0] !== '-A' || parts[1] === undefined) continue;
-        const args = parts.slice(2);
-        const tag = commentOf(args);
-        if (tag && parseArtefactName(tag)) out.push({ table, chain: parts[1], args, tag });
-      }
-    }
-    return out;
+    const text = await this.exec.run(ns, [`${this.iptables}-save`], ctx, { hint: 'install iptables (iptables-save) on the node / in the agent image' });
+    return parseTaggedRules(text);
   }
 
   /** True when exactly this rule is present (`iptables -C`). */
@@ -141,4 +130,20 @@ export function ledgerRule(dev: string, tag: string): RuleSpec {
 export function ledgerDevice(r: RuleSpec): string | undefined {
   const i = r.args.indexOf('-o');
   return i >= 0 ? r.args[i + 1] : undefined;
+}
+
+/** Tagged rules of the filter and nat tables in `iptables-save` output. */
+export function parseTaggedRules(text: string): TaggedRule[] {
+  const out: TaggedRule[] = [];
+  let table: string | undefined;
+  for (const line of text.split('\n')) {
+    if (line.startsWith('*')) table = line.slice(1).trim();
+    if (table !== 'filter' && table !== 'nat') continue;
+    const parts = splitRule(line);
+    if (parts[0] !== '-A' || parts[1] === undefined) continue;
+    const args = parts.slice(2);
+    const tag = commentOf(args);
+    if (tag && parseArtefactName(tag)) out.push({ table, chain: parts[1], args, tag });
+  }
+  return out;
 }

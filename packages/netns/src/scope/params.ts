@@ -28,6 +28,21 @@ export const partitionParams = Type.Object({
 }, { additionalProperties: false });
 export type PartitionParams = Static<typeof partitionParams>;
 
+export const lossParams = Type.Object({
+  probability: Type.Number({ exclusiveMinimum: 0, maximum: 1, description: 'Share of matching packets dropped, e.g. 0.3' }),
+  destinations: Type.Optional(destinations),
+  ports: Type.Optional(ports),
+  protocol: Type.Optional(protocol),
+  direction: Type.Optional(Type.Union([Type.Literal('egress'), Type.Literal('ingress'), Type.Literal('both')], {
+    description: 'egress: packets the target sends; ingress: packets it receives. Default both.',
+  })),
+}, { additionalProperties: false });
+export type LossParams = Static<typeof lossParams>;
+
+export function checkLossParams(p: LossParams): ParamProblem[] {
+  return scopeProblems(p);
+}
+
 export const bandwidthParams = Type.Object({
   rate: RateString('Egress limit such as 128KB/s or 1MiB/s (tc tbf / htb on every interface of the namespace but lo)'),
   burst: Type.Optional(SizeString('Bucket size; default max(rate/10, 16KB)')),
