@@ -9,3 +9,5 @@ export type { AgentServerOptions } from './http/agent-server.js';
 export { issueAgentPki, CONTROLLER_CN } from './pki/agent-pki.js';
 export type { AgentPki, CertPair } from './pki/agent-pki.js';
 export { main, EXIT } from './main.js';
+export { agentManifests } from './manifests/daemonset.js';
+export type { AgentManifestOptions } from './manifests/daemonset.js';
