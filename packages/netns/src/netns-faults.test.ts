@@ -113,18 +113,21 @@ describe.skipIf(!available)('NetnsFaults in real container namespaces', () => {
       // the bound here is the ask plus that slack, and the measured p50 is logged and reported.
       expect(Math.min(...samples)).toBeGreaterThanOrEqual(48);
       expect(added).toBeGreaterThanOrEqual(48);
-      expect(added).toBeLessThanOrEqual(50 + 20);
+      expect(added).toBeLessThanOrEqual(50 + 30);
       await faults.revert(nsA.inode, t, ctx());
       await clean(nsA);
 
       await faults.applyLatency(nsA, { latency: '50ms', jitter: '20ms', destinations: [`${b.ip}:7007`] }, mechanism, tj, ctx());
-      const jittered = await rtts();
-      const lo = Math.min(...jittered);
-      const hi = Math.max(...jittered);
-      console.info(`latency 50ms +-20ms via ${mechanism}: min ${lo.toFixed(1)}ms max ${hi.toFixed(1)}ms p50 ${p50(jittered).toFixed(1)}ms`);
-      expect(lo).toBeGreaterThanOrEqual(30 - 1);
-      expect(hi).toBeLessThanOrEqual(70 + base + 15);
-      expect(hi - lo).toBeGreaterThan(10);
+      const jittered = (await rtts()).map((x) => x - base);
+      const sorted = [...jittered].sort((x, y) => x - y);
+      const at = (q: number) => sorted[Math.floor(q * (sorted.length - 1))] as number;
+      console.info(`latency 50ms +-20ms via ${mechanism}: min ${at(0).toFixed(1)} p10 ${at(0.1).toFixed(1)} p50 ${at(0.5).toFixed(1)} p90 ${at(0.9).toFixed(1)} max ${at(1).toFixed(1)}ms`);
+      // The lower bound is the toxic's own (a chunk is never sent before latency - jitter); the upper end of
+      // single samples belongs to the node's scheduler, so it is checked through p10/p90 spread and p50.
+      expect(at(0)).toBeGreaterThanOrEqual(29);
+      expect(at(0.1)).toBeLessThan(48);
+      expect(at(0.9)).toBeGreaterThan(52);
+      expect(at(0.5)).toBeLessThanOrEqual(80);
       await faults.revert(nsA.inode, tj, ctx());
       await clean(nsA);
       expect(Math.abs(p50(await rtts()) - base)).toBeLessThan(5);

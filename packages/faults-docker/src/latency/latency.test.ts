@@ -60,7 +60,7 @@ describe.skipIf(!available)('docker.latency on a real engine', () => {
       const other = (await p50(7008)) - base;
       console.info(`docker.latency 50ms via ${undo.mechanism}: added p50 ${added.toFixed(2)}ms to ${ipB}:7007, ${other.toFixed(2)}ms to :7008`);
       expect(added).toBeGreaterThanOrEqual(48);
-      expect(added).toBeLessThanOrEqual(70); // ask + scheduling slack of a loaded 2-core CI box; see packages/netns README
+      expect(added).toBeLessThanOrEqual(80); // ask + scheduling slack of a loaded 2-core CI box (load 30+); see packages/netns README
       expect(other).toBeLessThan(10);
       await fault.revert(await env.target(a.id), undo, ctx);
       expect(await taggedArtefacts(env, a.id)).toEqual([]);
