@@ -72,7 +72,9 @@ mkdirSync(join(stage, 'bin'), { recursive: true });
 const started = Date.now();
 const result = await build({
   absWorkingDir: root,
-  entryPoints: { faultline: 'apps/cli/src/bin.ts', 'faultline-demo-shop': 'apps/demo-shop/src/bin.ts' },
+  // proxy-child: @faultline/netns spawns it inside a container's network namespace (docker.latency
+  // where the kernel has no netem) as `new URL('./proxy-child.js', import.meta.url)`, i.e. next to the chunks.
+  entryPoints: { faultline: 'apps/cli/src/bin.ts', 'faultline-demo-shop': 'apps/demo-shop/src/bin.ts', 'proxy-child': 'packages/netns/src/latency/proxy-child.ts' },
   outdir: join(stage, 'lib'),
   bundle: true,
   splitting: true,

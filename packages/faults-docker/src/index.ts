@@ -18,5 +18,12 @@ export { NETWORK_DISCONNECT_TYPE, networkDisconnectParams } from './network-disc
 export type { NetworkDisconnectParams, NetworkDisconnectUndo } from './network-disconnect/network-disconnect.js';
 export { PACKET_LOSS_TYPE, packetLossParams, packetLossRules } from './packet-loss/packet-loss.js';
 export type { PacketLossParams, PacketLossUndo } from './packet-loss/packet-loss.js';
+export { PARTITION_TYPE, partitionParams } from './partition/partition.js';
+export type { PartitionParams, PartitionUndo } from './partition/partition.js';
+export { BANDWIDTH_TYPE, bandwidthParams } from './bandwidth/bandwidth.js';
+export type { BandwidthParams, BandwidthUndo } from './bandwidth/bandwidth.js';
+export { LATENCY_TYPE, latencyParams, chooseLatencyMechanism } from './latency/latency.js';
+export type { LatencyParams, LatencyUndo } from './latency/latency.js';
+export type { DockerNetnsUndo } from './shared/netns-fault.js';
 export { dockerProbeParams } from './probe/docker-probe.js';
 export type { DockerProbeParams } from './probe/docker-probe.js';

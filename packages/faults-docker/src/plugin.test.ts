@@ -9,10 +9,11 @@ import type { DockerSelector } from './shared/resolver.js';
 import type { DockerProbeParams } from './probe/docker-probe.js';
 
 describe('dockerPlugin', () => {
-  it('registers six fault types, the docker target kind, probe and sweeper without calling the engine', () => {
+  it('registers nine fault types, the docker target kind, probe and sweeper without calling the engine', () => {
     const reg = createRegistry([dockerPlugin({ docker: { socketPath: '/nonexistent.sock' } })]);
     expect([...reg.faults.keys()].sort()).toEqual([
-      'docker.kill', 'docker.network-disconnect', 'docker.packet-loss', 'docker.pause', 'docker.restart', 'docker.stop',
+      'docker.bandwidth', 'docker.kill', 'docker.latency', 'docker.network-disconnect', 'docker.packet-loss', 'docker.partition', 'docker.pause',
+      'docker.restart', 'docker.stop',
     ]);
     expect([...reg.resolvers.keys()]).toEqual(['docker']);
     expect([...reg.probes.keys()]).toEqual(['docker']);

@@ -12,6 +12,10 @@ import { createPauseFault } from './pause/pause.js';
 import { createRestartFault } from './restart/restart.js';
 import { createNetworkDisconnectFault } from './network-disconnect/network-disconnect.js';
 import { createPacketLossFault } from './packet-loss/packet-loss.js';
+import { createPartitionFault } from './partition/partition.js';
+import { createBandwidthFault } from './bandwidth/bandwidth.js';
+import { createLatencyFault } from './latency/latency.js';
+import { NetnsFaults, preflight, type NodeCapabilities } from '@faultline/netns';
 import { createDockerProbe } from './probe/docker-probe.js';
 import { createDockerSweeper } from './sweeper/docker-sweeper.js';
 
@@ -30,16 +34,22 @@ export interface DockerPluginOptions {
 /** Registry of the fault factories: the fault type comes from each provider, not a hand-kept list. */
 const faultFactories = [
   createKillFault, createStopFault, createPauseFault, createRestartFault, createNetworkDisconnectFault, createPacketLossFault,
+  createPartitionFault, createBandwidthFault, createLatencyFault,
 ] as const;
 
 /**
- * Docker faults (docker.kill | stop | pause | restart | network-disconnect | packet-loss), the `docker`
+ * Docker faults (docker.kill | stop | pause | restart | network-disconnect | packet-loss | partition |
+ * bandwidth | latency), the `docker`
  * target kind, the `docker` probe and an orphan sweeper, all on one engine. Building it makes no call.
  */
 export function dockerPlugin(opts: DockerPluginOptions = {}): ProviderPlugin {
   const api = new DockerApi({ docker: opts.docker, timeoutMs: opts.timeoutMs ?? 10_000, ...(opts.env ? { env: opts.env } : {}) });
   const safety = new TargetSafety({ requireLabel: opts.requireLabel, selfIds: opts.selfContainerIds });
-  const deps: DockerFaultDeps = { api, safety, records: new UndoRecords(api), iptables: new NetnsIptables() };
+  let caps: Promise<NodeCapabilities> | undefined;
+  const deps: DockerFaultDeps = {
+    api, safety, records: new UndoRecords(api), iptables: new NetnsIptables(), netns: new NetnsFaults(),
+    capabilities: () => (caps ??= preflight()),
+  };
   const faults: FaultProvider<any, any>[] = faultFactories.map((make) => make(deps));
   return {
     name: 'docker',

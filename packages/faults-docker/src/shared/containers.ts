@@ -4,6 +4,7 @@ import { containerIdOf, type ContainerInfo } from './target-ref.js';
 import type { TargetSafety } from './safety.js';
 import type { UndoRecords } from './undo-record.js';
 import type { NetnsIptables } from './netns-iptables.js';
+import type { NetnsFaults, NodeCapabilities } from '@faultline/netns';
 
 /** What every docker fault is built from; one set per plugin instance. */
 export interface DockerFaultDeps {
@@ -11,6 +12,10 @@ export interface DockerFaultDeps {
   readonly safety: TargetSafety;
   readonly records: UndoRecords;
   readonly iptables: NetnsIptables;
+  /** partition / bandwidth / latency inside the container's network namespace. */
+  readonly netns: NetnsFaults;
+  /** What this host's kernel offers (netem or not); probed once, on first need. */
+  capabilities(): Promise<NodeCapabilities>;
 }
 
 /** The container's current state, or undefined when it no longer exists. */

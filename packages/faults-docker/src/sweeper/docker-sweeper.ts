@@ -1,18 +1,18 @@
 import {
-  parseArtefactName, type CallContext, type FaultProvider, type Orphan, type OrphanSweeper, type Target,
+  type CallContext, type FaultProvider, type Orphan, type OrphanSweeper, type Target,
 } from '@faultline/core';
 import type { DockerApi } from '../shared/api.js';
 import { inspectContainer } from '../shared/containers.js';
-import { commentOf } from '../shared/netns-iptables.js';
-import type { NetnsIptables } from '../shared/netns-iptables.js';
+import { netnsInodeOf, type NetnsFaults } from '@faultline/netns';
 import { TARGET_KIND, containerName } from '../shared/target-ref.js';
 import type { UndoRecords } from '../shared/undo-record.js';
-import { removeTaggedRules } from '../packet-loss/packet-loss.js';
 
 /**
  * Finds what docker faults may have left behind on the engine, tagged with run ids:
- * - packet-loss DROP rules (comment `faultline-<runId>-<fault>`) in every running container's network
- *   namespace (only when the engine is local; a remote engine's namespaces are out of reach);
+ * - network faults in every running container's network namespace (only when the engine is local; a
+ *   remote engine's namespaces are out of reach): packet-loss / partition / latency iptables rules
+ *   (comment `faultline-<runId>-<fault>`), bandwidth / netem qdiscs (through the ledger chain) and
+ *   latency proxies, all through @faultline/netns;
  * - undo records (volumes) of pause / stop / network-disconnect whose revert never completed.
  *   Removing one of these runs that fault's revert from the record, then deletes the record.
  * A container that is paused or stopped with NO undo record is not reported: nothing says we did it,
@@ -22,7 +22,7 @@ import { removeTaggedRules } from '../packet-loss/packet-loss.js';
 export function createDockerSweeper(deps: {
   api: DockerApi;
   records: UndoRecords;
-  iptables: NetnsIptables;
+  netns: NetnsFaults;
   faults: readonly FaultProvider<any, any>[];
 }): OrphanSweeper {
   const faultByType = new Map(deps.faults.map((f) => [f.type, f]));
@@ -46,38 +46,29 @@ export function createDockerSweeper(deps: {
         });
       }
       if (!deps.api.endpoint.startsWith('unix://')) {
-        ctx.log.warn({ endpoint: deps.api.endpoint }, 'remote Docker engine: packet-loss rules inside containers cannot be swept from here');
+        ctx.log.warn({ endpoint: deps.api.endpoint }, 'remote Docker engine: network-fault rules inside containers cannot be swept from here');
         return orphans;
       }
       const running = await deps.api.call('list running containers', ctx, (abortSignal) =>
         deps.api.docker.listContainers({ filters: { status: ['running', 'paused'] }, abortSignal }));
+      // Namespace inode -> container name: only leftovers inside containers of this engine are ours to report.
+      const containers = new Map<number, { id: string; name: string }>();
       for (const c of running) {
-        const info = await inspectContainer(deps.api, c.Id, ctx);
-        const pid = info?.State.Pid;
-        if (!pid) continue;
-        const tags = new Set<string>();
-        for (const chain of ['INPUT', 'OUTPUT'] as const) {
-          for (const rule of await deps.iptables.listRules(pid, chain, ctx)) {
-            const tag = commentOf(rule);
-            if (tag && parseArtefactName(tag)) tags.add(tag);
-          }
-        }
-        for (const tag of tags) {
-          const parsed = parseArtefactName(tag);
-          if (!parsed) continue;
-          const name = containerName(c);
-          orphans.push({
-            kind: TARGET_KIND,
-            runId: parsed.runId,
-            faultName: parsed.faultName,
-            description: `iptables DROP rules "${tag}" in container ${name}`,
-            async remove(rc) {
-              // Re-inspect: the container may have restarted (new pid, rules already gone) since the sweep.
-              const now = await inspectContainer(deps.api, c.Id, rc);
-              if (now?.State.Running && now.State.Pid) await removeTaggedRules(deps, now.State.Pid, tag, rc);
-            },
-          });
-        }
+        const pid = (await inspectContainer(deps.api, c.Id, ctx))?.State.Pid;
+        const inode = pid ? netnsInodeOf(pid) : undefined;
+        if (inode !== undefined) containers.set(inode, { id: c.Id, name: containerName(c) });
+      }
+      for (const left of await deps.netns.sweep(ctx)) {
+        const c = containers.get(left.inode);
+        if (!c) continue;
+        orphans.push({
+          kind: TARGET_KIND,
+          runId: left.runId,
+          faultName: left.faultName,
+          description: `network fault "${left.tag}" in container ${c.name} (net:[${left.inode}]): ${left.what.join('; ')}`,
+          // By inode: a container that restarted since has a new namespace, and the old one took our rules with it.
+          remove: async (rc) => { await deps.netns.revert(left.inode, left.tag, rc); },
+        });
       }
       return orphans;
     },

@@ -1,0 +1,13 @@
+export { Agent } from './agent.js';
+export type { AgentOptions, FaultStatus } from './agent.js';
+export { NodeJournal } from './journal/node-journal.js';
+export type { JournalEntry } from './journal/node-journal.js';
+export { FAULT_KINDS, applyRequestSchema, parseApplyRequest, parseRenewRequest, BadRequest } from './faults.js';
+export type { FaultKind, ApplyRequest } from './faults.js';
+export { createAgentServer } from './http/agent-server.js';
+export type { AgentServerOptions } from './http/agent-server.js';
+export { issueAgentPki, CONTROLLER_CN } from './pki/agent-pki.js';
+export type { AgentPki, CertPair } from './pki/agent-pki.js';
+export { main, EXIT } from './main.js';
+export { agentManifests } from './manifests/daemonset.js';
+export type { AgentManifestOptions } from './manifests/daemonset.js';
