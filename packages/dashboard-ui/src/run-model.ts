@@ -9,13 +9,14 @@ export interface GuardSeries {
   readonly everyMs: number;
   readonly breachAfter: number;
   readonly expected: string;
-  /** What the chart's y axis shows: the probe's own value, or its latency when the value is not a number. */
-  unit: 'value' | 'latency-ms' | 'pass-fail';
+  /** What the y axis shows, from the guard's expectation: its value (below/above/between), its latency, or pass/fail. */
+  readonly unit: 'value' | 'latency-ms' | 'pass-fail';
   readonly thresholds: Array<{ value: number; label: string }>;
-  /** Parallel arrays, uPlot's data layout: time (s), value, ok. */
+  /** Parallel arrays, uPlot's data layout: seconds since the run's first event, value (null: could not evaluate), ok. */
   readonly t: number[];
   readonly y: Array<number | null>;
   readonly ok: boolean[];
+  /** Seconds since the run's first event. */
   readonly breaches: number[];
   lastReason: string;
   lastOk: boolean;
@@ -103,6 +104,7 @@ export function applyEvent(m: RunModel, e: JournalEvent): void {
   m.lastSeq = e.seq;
   const at = Date.parse(e.at);
   m.firstAt ??= at;
+  const firstAt = m.firstAt;
   m.lastAt = at;
   switch (e.type) {
     case 'run-created': {
@@ -112,9 +114,10 @@ export function applyEvent(m: RunModel, e: JournalEvent): void {
       m.settleMs = e.experiment.spec.settleMs;
       m.maxProbeTimeoutMs = Math.max(0, ...e.experiment.spec.steadyState.map((p) => p.timeoutMs), ...e.experiment.spec.guards.map((g) => g.timeoutMs));
       for (const g of e.experiment.spec.guards) {
+        const unit = unitOf(g.expect);
         m.guards.set(g.name, {
-          name: g.name, everyMs: g.everyMs, breachAfter: g.breachAfter, expected: describe(g.expect), unit: 'value',
-          thresholds: thresholdsOf(g.expect, 'value'), t: [], y: [], ok: [], breaches: [], lastReason: '', lastOk: true,
+          name: g.name, everyMs: g.everyMs, breachAfter: g.breachAfter, expected: describe(g.expect), unit,
+          thresholds: thresholdsOf(g.expect, unit), t: [], y: [], ok: [], breaches: [], lastReason: '', lastOk: true,
         });
       }
       m.phases.push({ state: 'pending', from: at });
@@ -134,16 +137,12 @@ export function applyEvent(m: RunModel, e: JournalEvent): void {
       if (e.phase !== 'guard') break;
       const g = m.guards.get(e.result.probe);
       if (!g) break;
-      let y = numeric(e.result.observed);
-      if (g.t.length === 0 && y === undefined) {
-        // The first observation decides the axis: a number, else the latency, else pass/fail.
-        const spec = e.result.latencyMs !== undefined ? 'latency-ms' : 'pass-fail';
-        g.unit = spec;
-        g.thresholds.splice(0, g.thresholds.length, ...thresholdsFromExpected(g, spec));
-      }
-      if (g.unit === 'latency-ms') y = e.result.latencyMs;
-      else if (g.unit === 'pass-fail') y = e.result.ok ? 1 : 0;
-      g.t.push(at / 1000);
+      // A probe that could not evaluate has no value: null (a gap, marked as a failure on the chart).
+      const y = e.result.error ? undefined
+        : g.unit === 'latency-ms' ? e.result.latencyMs
+          : g.unit === 'pass-fail' ? (e.result.ok ? 1 : 0)
+            : numeric(e.result.observed);
+      g.t.push((at - firstAt) / 1000);
       g.y.push(y ?? null);
       g.ok.push(e.result.ok);
       g.lastOk = e.result.ok;
@@ -156,7 +155,7 @@ export function applyEvent(m: RunModel, e: JournalEvent): void {
       break;
     }
     case 'guard-breach': {
-      m.guards.get(e.guard)?.breaches.push(at / 1000);
+      m.guards.get(e.guard)?.breaches.push((at - firstAt) / 1000);
       break;
     }
     case 'fault-injecting': {
@@ -193,10 +192,10 @@ export function applyEvent(m: RunModel, e: JournalEvent): void {
   }
 }
 
-function thresholdsFromExpected(g: GuardSeries, unit: GuardSeries['unit']): Array<{ value: number; label: string }> {
-  if (unit !== 'latency-ms') return [];
-  const m = /latency below (\d+(?:\.\d+)?)ms/.exec(g.expected);
-  return m ? [{ value: Number(m[1]), label: `latency below ${m[1]}ms` }] : [];
+function unitOf(e: Expectation): GuardSeries['unit'] {
+  if (e.below !== undefined || e.above !== undefined || e.between) return 'value';
+  if (e.latencyBelowMs !== undefined) return 'latency-ms';
+  return 'pass-fail';
 }
 
 function describe(e: Expectation): string {

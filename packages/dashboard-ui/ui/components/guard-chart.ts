@@ -12,11 +12,11 @@ function cssVar(name: string, fallback: string): string {
  * uPlot draws on a canvas (no inline styles or scripts, so the strict CSP holds); the figure caption and
  * the text under it say the same things for screen readers.
  */
-export function GuardChart({ guard, model, version }: { guard: GuardSeries; model: RunModel; version: number }) {
+export function GuardChart({ guard, model, version, endS }: { guard: GuardSeries; model: RunModel; version: number; endS: number }) {
   const box = useRef<HTMLDivElement>(null);
   const plot = useRef<uPlot | undefined>(undefined);
-  const state = useRef({ guard, model });
-  state.current = { guard, model };
+  const state = useRef({ guard, model, endS });
+  state.current = { guard, model, endS };
 
   useEffect(() => {
     const el = box.current;
@@ -36,9 +36,10 @@ export function GuardChart({ guard, model, version }: { guard: GuardSeries; mode
       ctx.rect(left, top, width, height);
       ctx.clip();
       const xMax = u.scales.x?.max ?? 0;
+      const first = m.firstAt ?? 0;
       for (const w of m.windows) {
-        const x0 = u.valToPos(w.from / 1000, 'x', true);
-        const x1 = u.valToPos(w.to !== undefined ? w.to / 1000 : xMax, 'x', true);
+        const x0 = u.valToPos((w.from - first) / 1000, 'x', true);
+        const x1 = u.valToPos(w.to !== undefined ? (w.to - first) / 1000 : xMax, 'x', true);
         ctx.fillStyle = fault;
         ctx.fillRect(x0, top, Math.max(1, x1 - x0), height);
       }
@@ -62,13 +63,19 @@ export function GuardChart({ guard, model, version }: { guard: GuardSeries; mode
         ctx.lineTo(x, top + height);
         ctx.stroke();
       }
-      // Failed evaluations as red dots on the line.
+      // Failed evaluations as red dots on the line; ones that could not evaluate (no value) as red ticks on top.
       ctx.fillStyle = bad;
+      const r = 3 * devicePixelRatio;
       for (let i = 0; i < g.t.length; i++) {
+        if (g.ok[i]) continue;
+        const x = u.valToPos(g.t[i] as number, 'x', true);
         const y = g.y[i];
-        if (g.ok[i] || y === null || y === undefined) continue;
+        if (y === null || y === undefined) {
+          ctx.fillRect(x - r / 2, top, r, 3 * r);
+          continue;
+        }
         ctx.beginPath();
-        ctx.arc(u.valToPos(g.t[i] as number, 'x', true), u.valToPos(y, 'y', true), 3 * devicePixelRatio, 0, 2 * Math.PI);
+        ctx.arc(x, u.valToPos(y, 'y', true), r, 0, 2 * Math.PI);
         ctx.fill();
       }
       ctx.restore();
@@ -79,7 +86,8 @@ export function GuardChart({ guard, model, version }: { guard: GuardSeries; mode
       legend: { show: false },
       cursor: { drag: { x: false, y: false } },
       scales: {
-        x: { time: true },
+        // Seconds since the run started, over the whole run: the fault window and the breach line up across guards.
+        x: { time: false, range: () => [0, Math.max(1, state.current.endS)] },
         y: {
           range: (_u, min, max) => {
             const th = state.current.guard.thresholds.map((t) => t.value);
@@ -90,7 +98,7 @@ export function GuardChart({ guard, model, version }: { guard: GuardSeries; mode
         },
       },
       axes: [
-        { stroke: axis, grid: { stroke: grid } },
+        { stroke: axis, grid: { stroke: grid }, values: (_u, vals) => vals.map((v) => `${+v.toFixed(1)}s`) },
         { stroke: axis, grid: { stroke: grid }, size: 56 },
       ],
       series: [{}, { label: guard.name, stroke: line, width: 2, points: { show: false }, spanGaps: false }],
@@ -108,9 +116,10 @@ export function GuardChart({ guard, model, version }: { guard: GuardSeries; mode
 
   useEffect(() => {
     plot.current?.setData([guard.t, guard.y]);
-  }, [version]);
+  }, [version, Math.round(endS)]);
 
-  const last = guard.y.at(-1);
+  const lastRaw = guard.y.at(-1);
+  const last = lastRaw === null || lastRaw === undefined ? (guard.t.length ? 'could not evaluate' : undefined) : +lastRaw.toPrecision(4);
   const unit = guard.unit === 'latency-ms' ? 'latency (ms)' : guard.unit === 'pass-fail' ? 'pass (1) / fail (0)' : 'value';
   return html`<figure class="guard">
     <figcaption>

@@ -103,8 +103,8 @@ export function ExperimentPage({ name }: { name: string }) {
       </section>
       <section aria-labelledby="plan-h">
         <h2 id="plan-h">Plan</h2>
-        <p class="muted">Resolves the targets and checks the blast radius; touches nothing.</p>
-        <button onClick=${doPlan} disabled=${!check?.ok}>Show plan</button>
+        <p class="muted">Resolves the targets and checks the blast radius; touches nothing.${mayRun ? '' : ' Planning calls the providers, so it needs the run scope.'}</p>
+        ${mayRun ? html`<button onClick=${doPlan} disabled=${!check?.ok}>Show plan</button>` : null}
         ${planError ? html`<p role="alert" class="error">${planError}</p>` : null}
         ${plan ? html`<${PlanView} plan=${plan} />` : null}
       </section>

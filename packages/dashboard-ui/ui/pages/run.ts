@@ -50,8 +50,8 @@ export function RunPage({ runId }: { runId: string }) {
     ${model.verdict ? html`<${Verdict} model=${model} runId=${runId} />` : model.abort ? html`<p class="callout bad" role="status">Aborting (${model.abort.source}): ${model.abort.reason}</p>` : null}
     <section aria-labelledby="phases-h"><h2 id="phases-h">Phases</h2><${Phases} model=${model} now=${now} /></section>
     <section aria-labelledby="guards-h"><h2 id="guards-h">Guards</h2>
-      ${model.guards.size === 0 ? html`<p class="muted">This experiment has no guards.</p>` : html`<div class="guards">${[...model.guards.values()].map((g) => html`<${GuardChart} key=${g.name} guard=${g} model=${model} version=${version} />`)}</div>`}
-      <p class="legend muted"><span class="sw fault"></span> fault active <span class="sw threshold"></span> threshold <span class="sw breach"></span> breach · red dots: failed evaluations</p>
+      ${model.guards.size === 0 ? html`<p class="muted">This experiment has no guards.</p>` : html`<div class="guards">${[...model.guards.values()].map((g) => html`<${GuardChart} key=${g.name} guard=${g} model=${model} version=${version} endS=${started ? ((finished ? (model.lastAt ?? started) : now) - started) / 1000 : 1} />`)}</div>`}
+      <p class="legend muted"><span class="sw fault"></span> fault active <span class="sw threshold"></span> threshold <span class="sw breach"></span> breach · red dots: failed checks · red ticks on top: could not evaluate · time: seconds since the run started</p>
     </section>
     <section aria-labelledby="faults-h"><h2 id="faults-h">Faults and targets</h2><${Faults} model=${model} /></section>`;
 }
