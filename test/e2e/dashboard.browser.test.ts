@@ -34,6 +34,17 @@ describe.skipIf(!haveChromium && !inCI)('the dashboard in a real browser', () =>
       const res = await apiCall(stack, 'POST', '/v1/experiments', { definition: experimentYaml({ name, proxyApi: api, proxy, storefrontUrl: stack.storefrontUrl, latency, duration, ...(below ? { guardLatencyBelow: below } : {}), every: below ? '250ms' : '1s' }) });
       expect(res, JSON.stringify(res.body)).toMatchObject({ status: 201 });
     }
+    const schedule = await apiCall(stack, 'POST', '/v1/schedules', { definition: `apiVersion: faultline.dev/v1
+kind: Schedule
+metadata: { name: weekday-noon }
+spec:
+  experiment: hold-a
+  cron: "0 */6 * * *"
+  timeZone: UTC
+  windows:
+    - { days: [mon, tue, wed, thu, fri], start: "10:00", end: "16:00" }
+` });
+    expect(schedule, JSON.stringify(schedule.body)).toMatchObject({ status: 201 });
   });
   afterAll(async () => {
     await browser?.close();
@@ -208,6 +219,16 @@ describe.skipIf(!haveChromium && !inCI)('the dashboard in a real browser', () =>
     await page.getByRole('link', { name: 'Schedules' }).click();
     await page.getByRole('heading', { name: 'Schedules' }).waitFor();
     expect(await axeViolations(page)).toEqual([]);
+    await page.getByRole('link', { name: 'weekday-noon' }).click();
+    // 14 days of 6-hourly slots: the weekday 12:00 ones fire, the rest say why not.
+    await poll(() => page.locator('.slots li.fire').count()).toBeGreaterThanOrEqual(9);
+    expect(await page.locator('.slots li.skip').first().textContent()).toMatch(/outside-window|weekend|not-a-window-day/);
+    await page.getByRole('button', { name: 'Pause' }).click();
+    await poll(() => page.locator('h1 .badge').textContent()).toBe('paused');
+    expect(await axeViolations(page)).toEqual([]);
+    await screenshot(page, '12-schedule');
+    await page.getByRole('button', { name: 'Resume' }).click();
+    await poll(() => page.locator('h1 .badge').textContent()).toBe('active');
     // The browser logs the 404 status of the page itself; nothing else may go wrong.
     expect(problems.filter((p) => !p.includes('status of 404'))).toEqual([]);
     await context.close();

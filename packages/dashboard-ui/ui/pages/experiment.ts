@@ -88,7 +88,8 @@ export function ExperimentPage({ name }: { name: string }) {
     ${mayRun ? html`<form class="start" onSubmit=${start}>
       <label for="run-labels">Labels for the run</label>
       <input id="run-labels" value=${labels} placeholder="ticket=OPS-12,env=staging" onInput=${(e: Event) => setLabels((e.target as HTMLInputElement).value)} />
-      <button type="submit" class="primary" disabled=${changed || halt?.halted} title=${changed ? 'Save the edited version first' : halt?.halted ? 'A global halt is in force' : ''}>Start run</button>
+      <button type="submit" class="primary" disabled=${changed || halt?.halted}>Start run</button>
+      ${changed ? html`<span class="muted">Save the edited version first.</span>` : halt?.halted ? html`<span class="muted">A global halt is in force: new runs are refused.</span>` : null}
     </form>` : null}
     <div class="split">
       <section aria-labelledby="yaml-h">
