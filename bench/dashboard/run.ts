@@ -81,6 +81,7 @@ for (const [title, query, cold] of [
   }
   await page.context().close();
   rows.push([title, Math.round(percentile(times, 50)), Math.round(percentile(times, 95)), Math.round(Math.max(...times))]);
+  console.log(`  ${title}: p50 ${Math.round(percentile(times, 50))} ms`);
 }
 // Deep paging: click "Older" 20 times (server-side cursor), time each page.
 {
@@ -91,7 +92,8 @@ for (const [title, query, cold] of [
     const first = await page.locator('table.runs tbody tr:first-child td:first-child').textContent();
     const start = performance.now();
     await page.getByRole('button', { name: 'Older →' }).click();
-    await page.waitForFunction(`document.querySelector('table.runs tbody tr:first-child td:first-child')?.textContent !== ${JSON.stringify(first)}`);
+    // A function, not a string: the page's CSP (no 'unsafe-eval') refuses string evaluation inside waitForFunction.
+    await page.waitForFunction((before) => (globalThis as unknown as { document: { querySelector(s: string): { textContent: string | null } | null } }).document.querySelector('table.runs tbody tr:first-child td:first-child')?.textContent !== before, first);
     times.push(performance.now() - start);
   }
   rows.push(['runs, next page (click "Older", 20 pages deep)', Math.round(percentile(times, 50)), Math.round(percentile(times, 95)), Math.round(Math.max(...times))]);

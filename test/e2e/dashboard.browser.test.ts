@@ -148,6 +148,15 @@ spec:
     await poll(() => page.locator('#heartbeat').textContent()).toContain('last event');
     await screenshot(page, '06-run-live');
 
+    // A network blip: the controller drops every connection. EventSource reconnects with Last-Event-ID and
+    // the page carries on, with no gap and no duplicate (checked against the journal once the run ends).
+    const chart = page.locator('figure.guard [role="img"]');
+    const observations = async () => Number(/(\d+) observations/.exec((await chart.getAttribute('aria-label')) ?? '')?.[1] ?? -1);
+    const before = await observations();
+    stack.controller.app.server.closeAllConnections();
+    await poll(observations).toBeGreaterThan(before + 1);
+    await poll(() => page.locator('#stream-status').textContent()).toBe('live');
+
     await page.getByRole('button', { name: 'Halt all' }).click();
     const dialog = page.getByRole('dialog', { name: 'Halt every run?' });
     expect(await dialog.getByRole('button', { name: 'Halt all runs' }).isDisabled()).toBe(true);
@@ -162,6 +171,9 @@ spec:
     for (const r of [a, b]) {
       await eventually(async () => expect((await apiCall<RunView>(stack, 'GET', `/v1/runs/${r.body.run.runId}`)).body.state).toBe('aborted'));
     }
+    await poll(() => page.locator('#stream-status').textContent()).toBe('complete');
+    const journaled = (await stack.controller.store.read(a.body.run.runId)).filter((e) => e.type === 'probe' && e.phase === 'guard').length;
+    expect(await observations()).toBe(journaled);
     for (const proxy of ['inventory', 'inventory-b']) expect(await (await fetch(`${stack.proxy.url}/proxies/${proxy}/toxics`)).json()).toEqual([]);
     const refused = await apiCall<{ message: string }>(stack, 'POST', '/v1/runs', { experiment: 'hold-a' });
     expect(refused.status).toBe(409);

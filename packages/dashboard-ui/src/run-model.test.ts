@@ -94,6 +94,20 @@ describe('run model', () => {
     expect(heartbeatAllowanceMs(m)).toBe(60_000);
   });
 
+  it('a hold without guards is not "lost contact" while the plan says nothing is due', () => {
+    const quiet = { ...experiment, spec: { ...experiment.spec, guards: [] } } as unknown as Experiment;
+    const plan = { targets: [], faults: [{ name: 'slow', type: 't', target: 'x', afterMs: 0, untilMs: 60_000, params: {}, summary: '' }], limits: [], durationMs: 120_000, seed: 1 };
+    const m = fold(journal(
+      [0, { type: 'run-created', experiment: quiet, dryRun: false, host: 'h', pid: 1 }],
+      [5, { type: 'plan', plan }],
+      [10, { type: 'transition', from: 'pending', to: 'holding' } as JournalEventBody],
+    ));
+    // Next planned event: the fault stops at +60 s into the hold (hold started at +10 ms).
+    expect(heartbeatAllowanceMs(m)).toBe(60_000 + 15_000);
+    expect(liveness(m, T0 + 10 + 60_000 + 15_000).kind).toBe('live');
+    expect(liveness(m, T0 + 10 + 60_000 + 15_001).kind).toBe('lost-contact');
+  });
+
   it('keeps at most MAX_POINTS per guard', () => {
     const m = fold(aborted.slice(0, 7));
     for (let i = 0; i < MAX_POINTS + 5; i++) {

@@ -60,13 +60,15 @@ export interface RunModel {
   /** Longest quiet period the run may legitimately have in its current state (see heartbeatAllowanceMs). */
   settleMs: number;
   maxProbeTimeoutMs: number;
+  /** Longest wait between revert attempts (revert-pending runs retry at this pace). */
+  maxRevertBackoffMs: number;
 }
 
 /** Guard points kept per series: a 4 Hz guard keeps the last ~40 minutes. */
 export const MAX_POINTS = 10_000;
 
 export function emptyRunModel(): RunModel {
-  return { dryRun: false, state: 'pending', lastSeq: 0, phases: [], faults: new Map(), guards: new Map(), windows: [], notes: [], settleMs: 0, maxProbeTimeoutMs: 0 };
+  return { dryRun: false, state: 'pending', lastSeq: 0, phases: [], faults: new Map(), guards: new Map(), windows: [], notes: [], settleMs: 0, maxProbeTimeoutMs: 0, maxRevertBackoffMs: 0 };
 }
 
 export function numeric(v: Json | undefined): number | undefined {
@@ -112,6 +114,7 @@ export function applyEvent(m: RunModel, e: JournalEvent): void {
       if (e.source) m.source = e.source;
       m.dryRun = e.dryRun;
       m.settleMs = e.experiment.spec.settleMs;
+      m.maxRevertBackoffMs = e.experiment.spec.revert.maxBackoffMs;
       m.maxProbeTimeoutMs = Math.max(0, ...e.experiment.spec.steadyState.map((p) => p.timeoutMs), ...e.experiment.spec.guards.map((g) => g.timeoutMs));
       for (const g of e.experiment.spec.guards) {
         const unit = unitOf(g.expect);
@@ -216,15 +219,25 @@ export const isTerminalState = (s: RunState): boolean => terminal.has(s);
 
 /**
  * How long a run in its current state may go without a journal event before the page says "lost
- * contact": three missed intervals. While holding, guards tick every `everyMs`; in other states the
- * longest legitimate silence is a probe timeout or the settle wait.
+ * contact": three missed intervals. While holding, guards tick every `everyMs`; a hold without guards is
+ * silent until its next fault starts or stops or the hold ends (from the plan), plus three intervals;
+ * in other states the longest legitimate silence is a probe timeout, the settle wait or a revert backoff.
  */
 export function heartbeatAllowanceMs(m: RunModel): number {
   const guardEvery = Math.min(...[...m.guards.values()].map((g) => g.everyMs), Number.POSITIVE_INFINITY);
-  const interval = m.state === 'holding' && Number.isFinite(guardEvery)
-    ? guardEvery
-    : Math.max(5000, m.maxProbeTimeoutMs, m.state === 'checking-after' ? m.settleMs : 0, Number.isFinite(guardEvery) ? guardEvery : 0);
+  if (m.state === 'holding' && Number.isFinite(guardEvery)) return 3 * guardEvery;
+  const interval = Math.max(5000, m.maxProbeTimeoutMs, m.state === 'checking-after' ? m.settleMs : 0, m.state === 'revert-pending' ? m.maxRevertBackoffMs : 0);
+  if (m.state === 'holding') return untilNextPlannedEvent(m) + 3 * interval;
   return 3 * interval;
+}
+
+/** Milliseconds from the last event to the next moment the plan says something happens during the hold. */
+function untilNextPlannedEvent(m: RunModel): number {
+  const hold = m.phases.at(-1);
+  if (!m.plan || !hold || m.lastAt === undefined) return 0;
+  const offsets = [m.plan.durationMs, ...m.plan.faults.flatMap((f) => [f.afterMs, f.untilMs])];
+  const next = Math.min(...offsets.map((o) => hold.from + o).filter((t) => t > (m.lastAt as number)), Number.POSITIVE_INFINITY);
+  return Number.isFinite(next) ? next - m.lastAt : 0;
 }
 
 export type Liveness = { readonly kind: 'finished' } | { readonly kind: 'live'; readonly ageMs: number } | { readonly kind: 'lost-contact'; readonly ageMs: number };

@@ -5,8 +5,11 @@ import { activeStates, ago, between, duration, finishedStates, stateTone, when }
 import { html } from '../html.js';
 import { navigate } from '../router.js';
 
-/** An active run whose journal has been silent this long is shown as "lost contact" in the list. */
-export const LIST_LOST_CONTACT_MS = 60_000;
+/**
+ * The list does not know each run's guard intervals, so it does not decide "lost contact" (the run page
+ * does, from the journal); it flags an active run whose journal has been silent this long.
+ */
+export const LIST_QUIET_MS = 60_000;
 
 interface Page { runs: RunView[]; nextCursor?: string }
 
@@ -92,16 +95,16 @@ export function RunsPage({ query }: { query: URLSearchParams }) {
 function RunRow({ run: r, now }: { run: RunView; now: number }) {
   const finished = r.phase === 'finished';
   const quiet = now - Date.parse(r.updatedAt);
-  const lost = !finished && quiet > LIST_LOST_CONTACT_MS;
+  const silent = !finished && quiet > LIST_QUIET_MS;
   return html`<tr>
     <td><a href=${`/ui/runs/${r.runId}`} class="mono">${r.runId}</a></td>
     <td>${r.experiment}${r.experimentVersion ? html` <span class="muted">v${r.experimentVersion}</span>` : null}</td>
-    <td><span class=${`badge ${lost ? 'bad' : stateTone(r.state)}`}>${lost ? 'lost contact' : r.state}</span></td>
+    <td><span class=${`badge ${stateTone(r.state)}`}>${r.state}</span></td>
     <td>${r.outcome ? html`<span class=${`badge ${stateTone(r.outcome)}`}>${r.outcome}</span>` : html`<span class="muted">—</span>`}</td>
     <td>${r.scheduleId ? html`<a href=${`/ui/schedules/${encodeURIComponent(r.scheduleId)}`}>${r.source}</a>` : r.source}</td>
     <td class="labels">${Object.entries(r.labels).map(([k, v]) => html`<span class="label">${k}=${v}</span> `)}</td>
     <td class="mono">${when(r.startedAt ?? r.createdAt)}</td>
     <td>${duration(between(r.startedAt, r.endedAt, now))}</td>
-    <td>${finished ? html`<span class="muted">—</span>` : html`<span class=${lost ? 'error' : ''}>${ago(quiet)}</span>`}</td>
+    <td>${finished ? html`<span class="muted">—</span>` : silent ? html`<span class="error">no event for ${duration(quiet)}</span>` : html`<span>last event ${ago(quiet)}</span>`}</td>
   </tr>`;
 }
