@@ -34,16 +34,6 @@ const dir = await mkdtemp(path.join(os.tmpdir(), 'faultline-bench-dashboard-'));
 const controller = await startController({ port: 0, database: path.join(dir, 'bench.db'), rateLimitPerMinute: false, scheduler: false, ssePollMs: 100 });
 const store = controller.store;
 const token = (await store.createToken({ name: 'bench', scopes: ['admin'] })).secret;
-const teams = ['payments', 'checkout', 'search', 'identity'];
-const t0 = performance.now();
-for (let i = 0; i < 10_000; i += 100) {
-  await Promise.all(Array.from({ length: 100 }, (_, j) => store.createRun({
-    experiment: `exp-${(i + j) % 40}`, source: (i + j) % 7 === 0 ? 'schedule' : (i + j) % 3 === 0 ? 'cli' : 'api',
-    labels: { team: teams[(i + j) % 4] as string, build: String(i + j) },
-  })));
-}
-console.log(`\nstored 10,000 runs in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
-
 const browser = await chromium.launch({
   executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
   args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
@@ -56,12 +46,45 @@ async function newPage(): Promise<Page> {
 }
 
 /** Navigation start -> the table shows its 50 rows (data fetched and rendered): when a person can use the page. */
-async function usable(page: Page, url: string): Promise<number> {
+async function usable(page: Page, url: string, rows = 50): Promise<number> {
   const start = performance.now();
   await page.goto(url, { waitUntil: 'commit' });
-  await page.waitForSelector('table.runs tbody tr:nth-child(50)', { timeout: 30_000 });
+  await page.waitForSelector(`table.runs tbody tr:nth-child(${rows}) td a`, { timeout: 60_000 });
   return performance.now() - start;
 }
+
+/** The API alone: GET /v1/runs?limit=50 (what the first page fetches), 20 times. */
+async function apiMs(query: string): Promise<number> {
+  const times: number[] = [];
+  for (let i = 0; i < 20; i++) {
+    const start = performance.now();
+    const res = await fetch(`${controller.url}/v1/runs?limit=50${query}`, { headers: { authorization: `Bearer ${token}` } });
+    await res.json();
+    times.push(performance.now() - start);
+  }
+  return percentile(times, 50);
+}
+async function warmLoads(query: string, n = 10): Promise<number[]> {
+  const page = await newPage();
+  const times: number[] = [];
+  for (let i = 0; i < n; i++) times.push(await usable(page, `${controller.url}/ui/runs${query}`, 1));
+  await page.context().close();
+  return times;
+}
+// Baseline on this machine, right now: the same page with 1 run in the store, so the table below can say
+// how much of the time is the 10,000 runs and how much is the machine.
+await store.createRun({ experiment: 'baseline', source: 'api' });
+const baselineApi = await apiMs('');
+const baselinePage = percentile(await warmLoads(''), 50);
+const teams = ['payments', 'checkout', 'search', 'identity'];
+const t0 = performance.now();
+for (let i = 0; i < 10_000; i += 100) {
+  await Promise.all(Array.from({ length: 100 }, (_, j) => store.createRun({
+    experiment: `exp-${(i + j) % 40}`, source: (i + j) % 7 === 0 ? 'schedule' : (i + j) % 3 === 0 ? 'cli' : 'api',
+    labels: { team: teams[(i + j) % 4] as string, build: String(i + j) },
+  })));
+}
+console.log(`\nstored 10,000 runs in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
 
 const rows: (string | number)[][] = [];
 for (const [title, query, cold] of [
@@ -72,7 +95,7 @@ for (const [title, query, cold] of [
 ] as const) {
   const times: number[] = [];
   let page = await newPage();
-  for (let i = 0; i < 15; i++) {
+  for (let i = 0; i < 10; i++) {
     if (cold) {
       await page.context().close();
       page = await newPage();
@@ -99,8 +122,13 @@ for (const [title, query, cold] of [
   rows.push(['runs, next page (click "Older", 20 pages deep)', Math.round(percentile(times, 50)), Math.round(percentile(times, 95)), Math.round(Math.max(...times))]);
   await page.context().close();
 }
-console.log('\nfirst page usable with 10,000 runs in the store (SQLite; 50 rows rendered), 15 loads each\n');
+rows.push(['(same machine, same moment) runs page with 1 run, warm', Math.round(baselinePage), '', '']);
+const api10k = await apiMs('');
+const apiLabel = await apiMs('&label=team%3Dpayments');
+console.log('\nfirst page usable with 10,000 runs in the store (SQLite; 50 rows rendered), 10 loads each\n');
 console.log(table(['page', 'p50 ms', 'p95 ms', 'max ms'], rows));
+const warm10k = rows[1]?.[1] as number;
+console.log(`\nwarm first page, 10,000 runs vs 1 run: ${(warm10k / baselinePage).toFixed(2)}x; GET /v1/runs?limit=50 p50: ${baselineApi.toFixed(1)} ms (1 run), ${api10k.toFixed(1)} ms (10,000), ${apiLabel.toFixed(1)} ms (10,000, label filter)`);
 
 // 3. Live run page: 20 guards at 4 Hz (80 journal events/s written to the store; the page follows over SSE).
 const guards = Array.from({ length: 20 }, (_, i) => ({ name: `guard-${String(i).padStart(2, '0')}`, kind: 'prometheus', with: {}, expect: { below: 0.8 }, timeoutMs: 200, everyMs: 250, breachAfter: 1000 }));

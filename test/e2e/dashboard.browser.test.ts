@@ -10,6 +10,9 @@ const inCI = ['true', '1'].includes((process.env.CI ?? '').toLowerCase());
 const haveChromium = existsSync(executablePath);
 if (!haveChromium && !inCI) console.warn('\n⚠️  SKIPPING dashboard browser tests: chromium is not installed; run `scripts/chromium-env.sh install`.\n');
 
+/** Each test drives a real browser, controller and demo shop on a machine shared with other jobs. */
+const TEST_TIMEOUT_MS = 240_000;
+
 /** Waits for a condition the page reaches by itself; generous, because CI machines are shared (never a timed assertion). */
 const poll = <T>(fn: () => Promise<T> | T) => expect.poll(fn, { timeout: 45_000, interval: 100 });
 
@@ -45,11 +48,11 @@ spec:
     - { days: [mon, tue, wed, thu, fri], start: "10:00", end: "16:00" }
 ` });
     expect(schedule, JSON.stringify(schedule.body)).toMatchObject({ status: 201 });
-  });
+  }, TEST_TIMEOUT_MS);
   afterAll(async () => {
     await browser?.close();
     await stack?.close();
-  });
+  }, TEST_TIMEOUT_MS);
 
   /** A fresh browser context signed in with `token`, recording console errors, page errors and off-origin requests. */
   async function signedIn(token: string, colorScheme: 'light' | 'dark' = 'light'): Promise<{ context: BrowserContext; page: Page; problems: string[] }> {
@@ -84,7 +87,7 @@ spec:
     expect(await page.evaluate<string>('document.cookie')).toBe('');
     expect(await page.evaluate<number>('localStorage.length + sessionStorage.length')).toBe(0);
     await context.close();
-  });
+  }, TEST_TIMEOUT_MS);
 
   it('starts a run from the experiment page, shows the guard breach and the abort live, then the report', async () => {
     const { context, page, problems } = await signedIn(stack.tokens.admin);
@@ -133,7 +136,7 @@ spec:
     await screenshot(page, '05-runs');
     expect(problems).toEqual([]);
     await context.close();
-  });
+  }, TEST_TIMEOUT_MS);
 
   it('halts everything from the button: both runs revert, a new start is refused, then the halt is lifted', async () => {
     const a = await apiCall<{ run: RunView }>(stack, 'POST', '/v1/runs', { experiment: 'hold-a', labels: { case: 'halt' } });
@@ -190,9 +193,10 @@ spec:
     expect((await apiCall<{ halted: boolean }>(stack, 'GET', '/v1/halt')).body.halted).toBe(false);
     const audit = await apiCall<{ entries: Array<{ action: string; actorName?: string }> }>(stack, 'GET', '/v1/audit?limit=20');
     expect(audit.body.entries.filter((e) => e.action.startsWith('halt.')).map((e) => [e.action, e.actorName])).toEqual([['halt.clear', 'alice'], ['halt.set', 'alice']]);
-    expect(problems).toEqual([]);
+    // The deliberate blip cuts the event stream mid-response; Chromium logs that, and only that, here.
+    expect(problems.filter((p) => !p.includes('ERR_INCOMPLETE_CHUNKED_ENCODING'))).toEqual([]);
     await context.close();
-  });
+  }, TEST_TIMEOUT_MS);
 
   it('a read-only token sees no Start, Abort or Halt button', async () => {
     const run = await apiCall<{ run: RunView }>(stack, 'POST', '/v1/runs', { experiment: 'hold-b' });
@@ -215,7 +219,7 @@ spec:
       await context.close();
       await apiCall(stack, 'POST', `/v1/runs/${run.body.run.runId}/abort`, { reason: 'test over' });
     }
-  });
+  }, TEST_TIMEOUT_MS);
 
   it('answers unknown pages with a 404 page, and the audit and schedules pages render', async () => {
     const { context, page, problems } = await signedIn(stack.tokens.admin);
@@ -244,5 +248,5 @@ spec:
     // The browser logs the 404 status of the page itself; nothing else may go wrong.
     expect(problems.filter((p) => !p.includes('status of 404'))).toEqual([]);
     await context.close();
-  });
+  }, TEST_TIMEOUT_MS);
 });

@@ -155,6 +155,13 @@ describe('dashboard pages and assets', () => {
     expect(Number(js.headers['content-length'])).toBeLessThan(200);
     const again = await app.inject({ method: 'GET', url: '/ui/assets/app.js', headers: { 'if-none-match': String(js.headers.etag) } });
     expect(again.statusCode).toBe(304);
+    expect(js.headers['cache-control']).toBe('public, max-age=0, must-revalidate');
+    // The shell links the versioned URL, which browsers may keep for good.
+    const shell = (await app.inject({ method: 'GET', url: '/ui/runs' })).body;
+    const src = /src="(\/ui\/assets\/app\.js\?v=[\w-]{12})"/.exec(shell)?.[1];
+    expect(src).toBeDefined();
+    expect((await app.inject({ method: 'GET', url: src! })).headers['cache-control']).toBe('public, max-age=31536000, immutable');
+    expect((await app.inject({ method: 'GET', url: '/ui/assets/app.js?v=stale' })).headers['cache-control']).toBe('public, max-age=0, must-revalidate');
     expect((await app.inject({ method: 'GET', url: '/ui/assets/..%2Fsecret' })).statusCode).toBe(404);
     expect((await app.inject({ method: 'GET', url: '/ui/assets/index.html' })).statusCode).toBe(404);
   });

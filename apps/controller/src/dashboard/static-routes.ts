@@ -1,3 +1,5 @@
+import { createHash } from 'node:crypto';
+import { gzipSync } from 'node:zlib';
 import type { FastifyPluginAsync, FastifyReply } from 'fastify';
 import { DASHBOARD_PREFIX, loadDashboardAssets, matchDashboardRoute, type DashboardAsset } from '@faultline/dashboard-ui';
 
@@ -9,6 +11,22 @@ export const DASHBOARD_CSP = [
   "default-src 'none'", "script-src 'self'", "style-src 'self'", "img-src 'self' data:", "connect-src 'self'",
   "font-src 'self'", "base-uri 'none'", "form-action 'self'", "frame-ancestors 'none'", "object-src 'none'",
 ].join('; ');
+
+const version = (a: DashboardAsset) => a.etag.slice(1, 13);
+
+/** Rewrites the shell's links to `?v=<hash>` of each file, so a warm page load revalidates only the shell. */
+function versioned(all: Map<string, DashboardAsset>): Map<string, DashboardAsset> {
+  const shell = all.get('index.html');
+  if (!shell) return all;
+  let html = shell.body.toString('utf8');
+  for (const a of all.values()) {
+    if (a.name !== 'index.html') html = html.replaceAll(`${DASHBOARD_PREFIX}/assets/${a.name}"`, `${DASHBOARD_PREFIX}/assets/${a.name}?v=${version(a)}"`);
+  }
+  const body = Buffer.from(html);
+  const out = new Map(all);
+  out.set('index.html', { ...shell, body, gzip: gzipSync(body), etag: `"${createHash('sha256').update(body).digest('base64url').slice(0, 27)}"` });
+  return out;
+}
 
 function securityHeaders(reply: FastifyReply): FastifyReply {
   return reply
@@ -30,15 +48,15 @@ export const staticRoutes: FastifyPluginAsync<{ assetsDir?: string }> = async (a
   const load = () => {
     if (assets || loadError) return assets;
     try {
-      assets = loadDashboardAssets(opts.assetsDir);
+      assets = versioned(loadDashboardAssets(opts.assetsDir));
     } catch (err) {
       loadError = (err as Error).message;
     }
     return assets;
   };
-  const send = (reply: FastifyReply, asset: DashboardAsset, acceptEncoding: string | undefined, ifNoneMatch: string | undefined, status = 200) => {
+  const send = (reply: FastifyReply, asset: DashboardAsset, acceptEncoding: string | undefined, ifNoneMatch: string | undefined, status = 200, immutable = false) => {
     securityHeaders(reply).header('etag', asset.etag).header('vary', 'accept-encoding')
-      .header('cache-control', asset.type.startsWith('text/html') ? 'no-cache' : 'public, max-age=0, must-revalidate');
+      .header('cache-control', immutable ? 'public, max-age=31536000, immutable' : asset.type.startsWith('text/html') ? 'no-cache' : 'public, max-age=0, must-revalidate');
     if (status === 200 && ifNoneMatch === asset.etag) return reply.status(304).send();
     reply.type(asset.type).status(status);
     if (acceptEncoding && /\bgzip\b/.test(acceptEncoding)) return reply.header('content-encoding', 'gzip').send(asset.gzip);
@@ -49,12 +67,13 @@ export const staticRoutes: FastifyPluginAsync<{ assetsDir?: string }> = async (a
   const hide = { schema: { hide: true } };
   app.get('/', hide, async (_req, reply) => reply.redirect(`${DASHBOARD_PREFIX}/runs`, 302));
   app.get(DASHBOARD_PREFIX, hide, async (_req, reply) => reply.redirect(`${DASHBOARD_PREFIX}/runs`, 302));
-  app.get<{ Params: { file: string } }>(`${DASHBOARD_PREFIX}/assets/:file`, hide, async (request, reply) => {
+  app.get<{ Params: { file: string }; Querystring: { v?: string } }>(`${DASHBOARD_PREFIX}/assets/:file`, hide, async (request, reply) => {
     const all = load();
     if (!all) return unavailable(reply);
     const asset = all.get(request.params.file);
     if (!asset || asset.name === 'index.html') return securityHeaders(reply).status(404).type('text/plain; charset=utf-8').send('no such dashboard asset\n');
-    return send(reply, asset, request.headers['accept-encoding'], request.headers['if-none-match']);
+    // The shell links each file with ?v=<its hash>: that URL never changes content, so browsers keep it.
+    return send(reply, asset, request.headers['accept-encoding'], request.headers['if-none-match'], 200, request.query.v === version(asset));
   });
   app.get(`${DASHBOARD_PREFIX}/*`, hide, async (request, reply) => {
     const all = load();
