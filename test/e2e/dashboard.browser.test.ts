@@ -34,7 +34,9 @@ describe.skipIf(!haveChromium && !inCI)('the dashboard in a real browser', () =>
       ['hold-a', 'inventory', '20ms', undefined, '10m'],
       ['hold-b', 'inventory-b', '20ms', undefined, '10m'],
     ] as const) {
-      const res = await apiCall(stack, 'POST', '/v1/experiments', { definition: experimentYaml({ name, proxyApi: api, proxy, storefrontUrl: stack.storefrontUrl, latency, duration, ...(below ? { guardLatencyBelow: below } : {}), every: below ? '250ms' : '1s' }) });
+      const res = await apiCall(stack, 'POST', '/v1/experiments', { definition: experimentYaml({ name, proxyApi: api, proxy, storefrontUrl: stack.storefrontUrl, latency, duration, ...(below ? { guardLatencyBelow: below } : {}), every: below ? '250ms' : '1s',
+        // The hold runs must last until the test halts them, even when a loaded machine makes a check slow.
+        ...(below ? {} : { breachAfter: 100_000 }) }) });
       expect(res, JSON.stringify(res.body)).toMatchObject({ status: 201 });
     }
     const schedule = await apiCall(stack, 'POST', '/v1/schedules', { definition: `apiVersion: faultline.dev/v1

@@ -7,8 +7,10 @@ export type StreamStatus = 'connecting' | 'live' | 'reconnecting' | 'ended' | 'f
 /**
  * Follows a run's journal over the existing SSE endpoint. EventSource reconnects by itself after a blip
  * and sends Last-Event-ID, so the controller resumes after the last event we saw (no gaps, no repeats;
- * applyEvent ignores anything already applied). Re-renders at most once per animation frame.
+ * applyEvent ignores anything already applied). Re-renders at most RENDER_HZ times a second (and only in
+ * an animation frame): 20 guards at 4 Hz are 80 events a second, which must not mean 80 redraws.
  */
+export const RENDER_EVERY_MS = 250;
 export function useLiveRun(runId: string): { model: RunModel; version: number; status: StreamStatus } {
   const model = useRef<RunModel>(emptyRunModel());
   const [version, setVersion] = useState(0);
@@ -16,14 +18,22 @@ export function useLiveRun(runId: string): { model: RunModel; version: number; s
   useEffect(() => {
     model.current = emptyRunModel();
     let frame = 0;
+    let timer = 0;
+    let lastRender = 0;
     let closed = false;
     const es = new EventSource(`/v1/runs/${encodeURIComponent(runId)}/events`);
-    const schedule = () => {
-      if (frame) return;
-      frame = requestAnimationFrame(() => {
+    const render = () => {
+      timer = 0;
+      frame = requestAnimationFrame((t) => {
         frame = 0;
+        lastRender = t;
         setVersion((v) => v + 1);
       });
+    };
+    const schedule = () => {
+      if (frame || timer) return;
+      const wait = Math.max(0, lastRender + RENDER_EVERY_MS - performance.now());
+      timer = window.setTimeout(render, wait);
     };
     const onEvent = (msg: MessageEvent<string>) => {
       const e = JSON.parse(msg.data) as JournalEvent;
@@ -53,6 +63,7 @@ export function useLiveRun(runId: string): { model: RunModel; version: number; s
       closed = true;
       es.close();
       if (frame) cancelAnimationFrame(frame);
+      if (timer) clearTimeout(timer);
     };
   }, [runId]);
   return { model: model.current, version, status };

@@ -95,7 +95,7 @@ export async function screenshot(page: Page, name: string): Promise<void> {
   await page.screenshot({ path: path.join(ARTIFACTS, `${name}.png`), fullPage: true });
 }
 
-export function experimentYaml(o: { name: string; proxyApi: string; proxy: string; storefrontUrl: string; latency: string; duration: string; guardLatencyBelow?: string; every?: string }): string {
+export function experimentYaml(o: { name: string; proxyApi: string; proxy: string; storefrontUrl: string; latency: string; duration: string; guardLatencyBelow?: string; every?: string; breachAfter?: number }): string {
   return `apiVersion: faultline.dev/v1
 kind: Experiment
 metadata:
@@ -117,7 +117,7 @@ spec:
       http: { url: "${o.storefrontUrl}/product/kb-001" }
       expect: { status: 200${o.guardLatencyBelow ? `, latencyBelow: ${o.guardLatencyBelow}` : ''} }
       every: ${o.every ?? '250ms'}
-      breachAfter: 3
+      breachAfter: ${o.breachAfter ?? 3}
       timeout: ${o.every ?? '250ms'}
   blastRadius:
     maxTargets: 1

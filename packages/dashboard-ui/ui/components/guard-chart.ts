@@ -114,7 +114,13 @@ export function GuardChart({ guard, model, version, endS }: { guard: GuardSeries
     };
   }, []);
 
+  // Redraw only when this guard has new points or the time axis grew (not for every other guard's event).
+  const drawn = useRef({ last: NaN, endS: -1 });
   useEffect(() => {
+    const end = Math.round(endS);
+    const last = guard.t.at(-1) ?? -1; // the newest point's time: changes with every point, even at the cap
+    if (drawn.current.last === last && drawn.current.endS === end) return;
+    drawn.current = { last, endS: end };
     plot.current?.setData([guard.t, guard.y]);
   }, [version, Math.round(endS)]);
 
