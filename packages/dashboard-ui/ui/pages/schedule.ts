@@ -13,6 +13,14 @@ interface Preview {
 }
 interface Fire { fireId: number; at: string; decision: string; reason?: string; runId?: string }
 
+type Row = { at: string; fire?: Preview['fires'][number]; skip?: Preview['skipped'][number] };
+
+function Slot({ row: r }: { row: Row }) {
+  if (r.fire) return html`<li class="fire"><span class="badge ok">fires</span> <span class="mono">${r.fire.local}</span>${r.fire.dst ? html` <span class="muted">(${r.fire.dst})</span>` : null}</li>`;
+  const k = r.skip!;
+  return html`<li class="skip"><span class="badge warn">skipped</span> <span class="mono">${k.fromLocal}${k.count > 1 ? ` … ${k.toLocal}` : ''}</span> <span class="muted">${k.count} slot${k.count > 1 ? 's' : ''}</span>: ${k.reason}</li>`;
+}
+
 /** A schedule: next 14 days of fire times with the reason other slots are skipped, pause/resume, history. */
 export function SchedulePage({ id }: { id: string }) {
   const { session } = useApp();
@@ -37,7 +45,6 @@ export function SchedulePage({ id }: { id: string }) {
       setError((err as ApiError).message);
     }
   };
-  type Row = { at: string; fire?: Preview['fires'][number]; skip?: Preview['skipped'][number] };
   const rows: Row[] = preview ? [...preview.fires.map((f) => ({ at: f.at, fire: f })), ...preview.skipped.map((k) => ({ at: k.from, skip: k }))].sort((a, b) => a.at.localeCompare(b.at)) : [];
   return html`
     <p class="crumbs"><a href="/ui/schedules">Schedules</a> / ${s.name}</p>
@@ -46,11 +53,8 @@ export function SchedulePage({ id }: { id: string }) {
     <div class="split">
       <section aria-labelledby="next-h">
         <h2 id="next-h">Next 14 days${preview ? html` <span class="muted">(${preview.timeZone})</span>` : null}</h2>
-        ${!preview ? html`<p aria-busy="true">Loading…</p>` : html`<ol class="slots">${rows.map((r) => r.fire
-          ? html`<li class="fire"><span class="badge ok">fires</span> <span class="mono">${r.fire.local}</span>${r.fire.dst ? html` <span class="muted">(${r.fire.dst})</span>` : null}</li>`
-          : html`<li class="skip"><span class="badge warn">skipped</span> <span class="mono">${r.skip!.fromLocal}${r.skip!.count > 1 ? ` … ${r.skip!.toLocal}` : ''}</span> <span class="muted">${r.skip!.count} slot${r.skip!.count > 1 ? 's' : ''}</span>: ${r.skip!.reason}</li>`)}
-          ${rows.length === 0 ? html`<li class="muted">No candidate slots in the next 14 days.</li>` : null}
-          ${preview.truncated ? html`<li class="muted">…more (list truncated)</li>` : null}</ol>`}
+        ${!preview ? html`<p aria-busy="true">Loading…</p>` : rows.length === 0 ? html`<p class="muted">No candidate slots in the next 14 days.</p>` : html`<ol class="slots">${rows.map((r) => html`<${Slot} key=${r.at + (r.fire ? 'f' : 's')} row=${r} />`)}</ol>`}
+        ${preview?.truncated ? html`<p class="muted">…more (list truncated)</p>` : null}
       </section>
       <section aria-labelledby="hist-h">
         <h2 id="hist-h">History</h2>
