@@ -106,6 +106,10 @@ cpSync(join(root, 'experiments/quickstart.yaml'), join(stage, 'experiments/quick
 const schema = join(root, 'experiments/schema/experiment.schema.json');
 if (existsSync(schema)) cpSync(schema, join(stage, 'experiments/schema/experiment.schema.json'));
 cpSync(join(root, 'README.md'), join(stage, 'README.md'));
+// The web dashboard `faultline server` serves: packages/dashboard-ui finds its files at '../assets/' from the
+// module, which in the package is lib/ -> assets/. Built fresh so the tarball never ships a stale bundle.
+execFileSync(process.execPath, [join(root, 'packages/dashboard-ui/build.mjs')], { stdio: ['ignore', 'inherit', 'inherit'], timeout: 120_000 });
+cpSync(join(root, 'packages/dashboard-ui/assets'), join(stage, 'assets'), { recursive: true });
 
 const manifest = {
   name: 'faultline',
@@ -113,7 +117,7 @@ const manifest = {
   description: 'Chaos experiments that always clean up after themselves: CLI, controller, Toxiproxy-compatible fault proxy.',
   type: 'module',
   bin: { faultline: 'bin/faultline.js', 'faultline-demo-shop': 'bin/faultline-demo-shop.js' },
-  files: ['bin', 'lib', 'experiments', 'README.md'],
+  files: ['bin', 'lib', 'assets', 'experiments', 'README.md'],
   engines: { node: '>=20.19' },
   keywords: ['chaos-engineering', 'toxiproxy', 'kubernetes', 'fault-injection', 'resilience'],
   license: cliPkg.license ?? 'Apache-2.0',

@@ -106,6 +106,13 @@ for (;;) {
   await new Promise((r) => setTimeout(r, 200));
 }
 console.log('pack-test: controller answered /readyz');
+// The dashboard ships in the package: its page and its script answer from the installed tarball.
+const base = `http://127.0.0.1:${process.argv[2]}`;
+for (const path of ['/ui/runs', '/ui/assets/app.js']) {
+  const r = await fetch(base + path, { signal: AbortSignal.timeout(5000) });
+  if (r.status !== 200) throw new Error(`${path} answered ${r.status}: ${(await r.text()).slice(0, 200)}`);
+}
+console.log('pack-test: the dashboard is served');
 EOF
 stop_cleanly "faultline server" "$work/server.out"
 

@@ -18,6 +18,7 @@ import type { ControllerMetrics } from './metrics.js';
 import { experimentParser } from './experiment-parser.js';
 import { acceptEmptyJsonBodies } from './request-bodies.js';
 import type { ScheduleService } from './schedule-service.js';
+import { dashboardPlugin } from './dashboard/plugin.js';
 
 export interface AppDeps {
   store: Store;
@@ -38,6 +39,10 @@ export interface AppDeps {
   ssePollMs?: number;
   /** Where routes read "now" (schedule previews). Default: the system clock. */
   clock?: Clock;
+  /** Serve the web dashboard at /ui (default true). */
+  dashboard?: boolean;
+  /** Where the built dashboard is (tests); default: @faultline/dashboard-ui's assets folder. */
+  dashboardAssetsDir?: string;
 }
 
 /** Builds the controller's HTTP app. Never listens (server.ts does); tests use app.inject. */
@@ -68,6 +73,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   }
   await app.register(authPlugin, { store: deps.store, required: deps.authRequired ?? true });
   const parse = experimentParser(deps.registry);
+  if (deps.dashboard !== false) {
+    await app.register(dashboardPlugin, { store: deps.store, registry: deps.registry, parse, authRequired: deps.authRequired ?? true, clock: deps.clock ?? systemClock, ...(deps.dashboardAssetsDir ? { assetsDir: deps.dashboardAssetsDir } : {}) });
+  }
   await app.register(healthRoutes, { store: deps.store, ready: deps.ready ?? (() => true), metrics: () => deps.metrics.registry.metrics() });
   await app.register(runsRoutes, { store: deps.store, runHost: deps.runHost, parse, ...(deps.ssePollMs ? { ssePollMs: deps.ssePollMs } : {}) });
   await app.register(experimentsRoutes, { store: deps.store, parse });

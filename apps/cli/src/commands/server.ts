@@ -42,7 +42,7 @@ export async function serverCommand(io: CliIo, opts: ServerOptions): Promise<num
   });
   for (const r of controller.recovery.recovered) io.stdout.write(`${p.yellow('recovered')} run ${r.runId} (${r.experiment}): ${r.detail}\n`);
   for (const s of controller.recovery.swept) io.stdout.write(`${p.yellow('swept')} ${s.description}\n`);
-  io.stdout.write(`${p.green('●')} faultline controller on ${controller.url}  ${p.dim(`(store: ${controller.store.location}; API docs: ${controller.url}/docs)`)}\n`);
+  io.stdout.write(`${p.green('●')} faultline controller on ${controller.url}  ${p.dim(`(store: ${controller.store.location}; dashboard: ${controller.url}/ui/; API docs: ${controller.url}/docs)`)}\n`);
   if (!opts.auth) io.stderr.write(p.yellow('warning: authentication is off (--no-auth); anyone on this machine can start runs\n'));
   await new Promise<void>((resolve) => {
     const off = io.onSignal((signal) => {

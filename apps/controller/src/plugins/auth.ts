@@ -1,6 +1,7 @@
 import fp from 'fastify-plugin';
 import { ForbiddenError, UnauthorizedError } from '@faultline/core';
 import type { Store, TokenRecord, TokenScope } from '@faultline/store';
+import { sessionAuthorization } from '../dashboard/session-cookie.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -21,14 +22,15 @@ export function hasScope(token: TokenRecord, needed: TokenScope): boolean {
 }
 
 /**
- * Bearer tokens with scopes. Tokens are stored hashed (packages/store); every mutation is audited
+ * Bearer tokens with scopes (or the dashboard's session cookie, see dashboard/session-cookie.ts). Tokens are stored hashed (packages/store); every mutation is audited
  * with who, what, when and from where — including refused ones.
  */
 export const authPlugin = fp<{ store: Store; required: boolean }>(async (app, opts) => {
   app.addHook('onRequest', async (request) => {
     const scope = request.routeOptions.config?.scope;
     if (!scope) return;
-    const header = request.headers.authorization;
+    // The dashboard's session cookie counts as the bearer token (mutations also need its CSRF header).
+    const header = request.headers.authorization ?? (opts.required ? sessionAuthorization(request) : undefined);
     if (!header) {
       if (!opts.required) return;
       throw new UnauthorizedError('this call needs a bearer token (Authorization: Bearer <token>)', { hint: 'create one with `faultline tokens create --name ci --scopes run`' });
