@@ -40,10 +40,11 @@ cmd_start() {
   pg_url="$("$REPO_ROOT/scripts/postgres-env.sh" status 2>/dev/null || "$REPO_ROOT/scripts/postgres-env.sh" start)"
   # shellcheck disable=SC1091
   source "$STATE_DIR/postgres.env"
-  if ! "$PG_BINDIR/psql" -h 127.0.0.1 -p "$PG_PORT" -U faultline -d postgres -tAc "SELECT 1 FROM pg_database WHERE datname='$DB_NAME'" | grep -q 1; then
-    "$PG_BINDIR/createdb" -h 127.0.0.1 -p "$PG_PORT" -U faultline "$DB_NAME"
-    log "created database $DB_NAME"
-  fi
+  # A fresh database on every start: Unleash creates the admin token (initApiTokens) only in a database
+  # that has no tokens yet, and this token is new each time.
+  "$PG_BINDIR/dropdb" -h 127.0.0.1 -p "$PG_PORT" -U faultline --if-exists "$DB_NAME"
+  "$PG_BINDIR/createdb" -h 127.0.0.1 -p "$PG_PORT" -U faultline "$DB_NAME"
+  log "created database $DB_NAME"
   local port token url
   port="$(free_port)"
   token="*:*.faultline-tests-$(node -e 'console.log(require("crypto").randomBytes(12).toString("hex"))')"
