@@ -66,6 +66,8 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
     .addOption(stateDir).addOption(output).addOption(kube[0]!).addOption(kube[1]!)
     .option('--force', 'also recover runs whose process still seems alive')
     .option('--sweep-unknown', 'also remove faultline-tagged artefacts of runs this journal does not know (only if no other Faultline uses the same backends)')
+    .option('--forget <runId>', 'acknowledge a run whose backend is gone for good: journaled (forced, by whom, why), ends failed; needs --reason')
+    .option('--reason <text>', 'why it is safe to forget the run (with --forget)')
     .option('-v, --verbose', 'structured logs on stderr')
     .action(async (o) => { code = await recoverCommand(io, o); });
 

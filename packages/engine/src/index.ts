@@ -9,4 +9,6 @@ export type { GuardObservation, GuardLoopOptions } from './guard-loop.js';
 export { revertAll, revertWithRetry } from './reverter.js';
 export type { ActiveFault, RevertOptions } from './reverter.js';
 export { recover, sweepOrphans } from './recover.js';
-export type { RecoverOptions, RecoveredRun, SweptOrphan } from './recover.js';
+export type { RecoverOptions, RecoveredRun, SweptOrphan, SweepWarning } from './recover.js';
+export { forgetRun } from './forget.js';
+export type { ForgottenRun } from './forget.js';
