@@ -25,7 +25,7 @@ export async function startReplica(o: ReplicaOptions): Promise<Replica> {
     ...(o.adoptEveryMs ? ['--adopt-every', String(o.adoptEveryMs)] : []),
     ...(o.extraArgs ?? []),
   ]);
-  const line = await proc.waitForLine((l) => l.includes('faultline controller on'));
+  const line = await proc.waitForLine((l) => l.includes('faultline controller on'), 120_000);
   return { id: o.id, url: /on (http:\/\/[\d.:]+)/.exec(line)![1]!, proc };
 }
 
