@@ -44,6 +44,9 @@ export interface AdoptedRun extends RecoveredRun {
 interface Owned {
   token: number;
   handle?: RunHandle;
+  /** Revert-pending only: failed background retries so far, and when (monotonic ms) the next is due. */
+  retries?: number;
+  nextRetryAt?: number;
 }
 
 /**
@@ -299,13 +302,29 @@ export class RunHost {
     repeat(Math.max(50, Math.floor(this.ownerTtlMs / 3)), 'owner lease heartbeat', () => this.heartbeat(), (t) => (this.heartbeatTimer = t));
     repeat(this.adoptEveryMs, 'adoption scan', () => this.adoptionScan(), (t) => (this.adoptTimer = t));
     repeat(this.deps.revertRetryMs ?? 30_000, 'revert retry', () => this.retryPending(), (t) => (this.retryTimer = t));
+    this.updatePendingMetric();
   }
 
-  /** Retries the revert of revert-pending runs this replica owns and no longer hosts live. */
-  async retryPending(): Promise<RecoveredRun[]> {
-    const ids = [...this.owned.entries()].filter(([, o]) => !o.handle).map(([id]) => id);
-    if (ids.length === 0) return [];
-    return this.recoverOwned(ids);
+  /**
+   * Retries the revert of revert-pending runs this replica owns and no longer hosts live, each with its
+   * own exponential backoff (revertRetryMs, doubling up to 16x). `force` ignores the backoff (tests, admin).
+   */
+  async retryPending(force = false): Promise<RecoveredRun[]> {
+    const now = this.clock.monotonic();
+    const due = [...this.owned.entries()].filter(([, o]) => !o.handle && (force || (o.nextRetryAt ?? 0) <= now));
+    if (due.length === 0) return [];
+    const results = await this.recoverOwned(due.map(([id]) => id), (id) => {
+      const n = (this.owned.get(id)?.retries ?? 0) + 1;
+      return `revert-pending run retried by its owner, replica ${this.replicaId} (background retry ${n})`;
+    });
+    const base = this.deps.revertRetryMs ?? 30_000;
+    for (const [id, o] of due) {
+      if (this.owned.get(id) !== o) continue; // reverted (or lost): nothing to schedule
+      o.retries = (o.retries ?? 0) + 1;
+      o.nextRetryAt = this.clock.monotonic() + base * 2 ** Math.min(o.retries - 1, 4);
+      this.log.warn({ runId: id, retries: o.retries, nextInMs: o.nextRetryAt - this.clock.monotonic() }, 'revert still pending; retrying with backoff');
+    }
+    return results;
   }
 
   /** Runs owned here that are waiting for a revert to succeed. */
