@@ -14,7 +14,7 @@ import { getRun, kill9, startReplica, submitRun, until, type Replica, type RunVi
  * (SIGTERM one by one) reverts only the stopping replica's runs. Short owner TTLs keep it bounded.
  */
 
-const TTL = 4000;
+const TTL = 8000; // well above scheduling stalls of a loaded CI machine; adoption is bounded by TTL + SCAN
 const SCAN = 250;
 
 let upstream: Awaited<ReturnType<typeof startEchoUpstream>>;

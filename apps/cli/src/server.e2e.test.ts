@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { ProxyServer } from '@faultline/proxy';
+import { openStore } from '@faultline/store';
 import { startEchoUpstream, startProxyFor, toxicNames } from './test-support/fixtures.js';
 import { spawnCli, type CliProcess } from './test-support/spawn-cli.js';
 
@@ -105,10 +106,21 @@ describe('controller as a real process', { timeout: 180_000 }, () => {
     const secret = await token('run');
     const { url, proc } = await startServer();
     const headers = { authorization: `Bearer ${secret}`, 'content-type': 'application/json' };
-    await fetch(`${url}/v1/runs`, { method: 'POST', headers, body: JSON.stringify({ definition: definition('10m') }) });
+    const { run } = (await (await fetch(`${url}/v1/runs`, { method: 'POST', headers, body: JSON.stringify({ definition: definition('10m') }) })).json()) as { run: { runId: string } };
     while ((await toxics()).length === 0) await new Promise((res) => setTimeout(res, 20));
     proc.child.kill('SIGTERM');
     expect(await proc.exit).toBe(0);
     expect(await toxics()).toEqual([]);
+    // The decision on SIGTERM (docs/safety.md): the owner reverts its runs, with a reason naming it and the signal.
+    const replicaId = /replica (\S+);/.exec(proc.stdout())![1]!;
+    const store = await openStore(db());
+    try {
+      expect(await store.getRun(run.runId)).toMatchObject({
+        state: 'aborted', reason: `controller replica ${replicaId} shutting down (SIGTERM); its runs are aborted and reverted before it exits`,
+      });
+    } finally {
+      await store.close();
+    }
+    expect(proc.stdout()).toMatch(/controller stopped; every run it hosted was reverted/);
   });
 });
