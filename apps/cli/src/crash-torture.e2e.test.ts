@@ -10,7 +10,7 @@ import { crashTrial, type TrialResult } from './test-support/crash-trial.js';
 const trials = Number(process.env.CRASH_TRIALS ?? 30);
 const seed = Number(process.env.CRASH_SEED ?? 14);
 // One controller trial in five: each needs two controller processes.
-const hostOf = (i: number) => (i % 5 === 4 ? 'controller' : 'cli') as const;
+const hostOf = (i: number): 'cli' | 'controller' => (i % 5 === 4 ? 'controller' : 'cli');
 
 describe('crash torture (seeded CI subset)', () => {
   it(`${trials} trials, seed ${seed}: 0 leftover faults, every run in an honest terminal state`, { timeout: 60_000 + trials * 120_000 }, async () => {
