@@ -3,7 +3,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
-const all = ['abort', 'api', 'proxy', 'kubernetes', 'scheduler'];
+const all = ['abort', 'api', 'proxy', 'kubernetes', 'scheduler', 'crash'];
 const chosen = process.argv.slice(2).length ? process.argv.slice(2) : all;
 let failed = 0;
 for (const name of chosen) {

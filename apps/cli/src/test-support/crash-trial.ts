@@ -9,8 +9,8 @@ import { main, type CliIo } from '../index.js';
 
 /*
  * Crash torture (issue 14): SIGKILL a real CLI or controller process at a seeded random point of a run
- * (while injecting, holding, reverting, or after a random delay that lands anywhere, journal writes
- * included), then take the recovery path (`faultline recover`, or a live controller replica adopting the
+ * (while injecting, holding, reverting, or a random delay after the run began that lands anywhere,
+ * journal writes included), then take the recovery path (`faultline recover`, or a live controller replica adopting the
  * run) and check: no fault left on the embedded proxy, and the run in an honest terminal state.
  */
 
@@ -77,6 +77,8 @@ const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
 /** Waits for the kill point, polling the journal (CLI) or the proxy; `random` waits a seeded delay. */
 interface Probe {
+  /** The run has begun (journal created / left pending). */
+  started(): Promise<boolean>;
   /** A fault-injecting record is written (the inject may be in flight). */
   injecting(): Promise<boolean>;
   reverting(): Promise<boolean>;
@@ -91,7 +93,11 @@ async function waitFor(point: KillPoint, delayMs: number, probe: Probe): Promise
       await sleep(2);
     }
   };
-  if (point === 'random') return sleep(delayMs);
+  if (point === 'random') {
+    // Anywhere from the start of the run on: planning, journal writes, inject, hold.
+    await poll(() => probe.started());
+    return sleep(delayMs);
+  }
   if (point === 'inject') return poll(() => probe.injecting());
   if (point === 'hold') {
     await poll(async () => (await probe.toxics()) > 0);
@@ -118,6 +124,7 @@ export async function crashTrial(trial: number, seed: number, host: Host): Promi
       await writeFile(file, experimentText(proxy.url, duration));
       const proc = spawnCli(['run', file, '--state-dir', dir]);
       await waitFor(point, delayMs, {
+        started: async () => (await journalOf(dir)).length > 0,
         injecting: async () => (await journalOf(dir)).some((e) => e.type === 'fault-injecting'),
         reverting: async () => (await journalOf(dir)).some((e) => e.type === 'transition' && e.to === 'reverting'),
         toxics,
@@ -143,6 +150,7 @@ export async function crashTrial(trial: number, seed: number, host: Host): Promi
       const runId = await submitRun(a.url, experimentText(proxy.url, duration));
       const stateOf = async () => (await getRun(b.url, runId)).state;
       await waitFor(point, delayMs, {
+        started: async () => (await stateOf()) !== 'pending',
         injecting: async () => ['injecting', 'holding', 'reverting'].includes(await stateOf()),
         reverting: async () => ['reverting', 'revert-pending', 'aborted', 'completed'].includes(await stateOf()),
         toxics,
