@@ -170,9 +170,23 @@ class Run {
 
   private async execute(): Promise<RunResult> {
     try {
+      return await this.executeOwned();
+    } catch (err) {
+      // Only a lost ownership can get here (the failure path below handles everything else).
+      if (this.lost) return this.lostResult();
+      throw err;
+    }
+  }
+
+  private lostResult(): RunResult {
+    return this.result('aborted', `stopped without touching the run any more: ${this.lost?.message ?? 'ownership lost'}`);
+  }
+
+  private async executeOwned(): Promise<RunResult> {
+    try {
       return await this.lifecycle();
     } catch (err) {
-      if (this.lost) return this.result('aborted', `stopped without touching the run any more: ${this.lost.message}`);
+      if (this.lost) return this.lostResult();
       // A bug or a journal failure outside the revert path. Faults are reverted by lifecycle's finally;
       // here we only make sure the run ends in a state that says so.
       this.log.error({ runId: this.runId, err }, 'run failed unexpectedly');
