@@ -64,6 +64,8 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
     .addOption(stateDir).addOption(output).addOption(kube[0]!).addOption(kube[1]!)
     .option('--force', 'also recover runs whose process still seems alive')
     .option('--sweep-unknown', 'also remove faultline-tagged artefacts of runs this journal does not know (only if no other Faultline uses the same backends)')
+    .option('--forget <runId>', 'acknowledge a run whose backend is gone for good: journaled (forced, by whom, why), ends failed; needs --reason')
+    .option('--reason <text>', 'why it is safe to forget the run (with --forget)')
     .option('-v, --verbose', 'structured logs on stderr')
     .action(async (o) => { code = await (await import('./commands/recover.js')).recoverCommand(io, o); });
 
@@ -97,6 +99,9 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
     .option('--kubernetes', 'enable Kubernetes faults and probes')
     .option('--docker', 'enable Docker faults and probes')
     .addOption(kube[0]!).addOption(kube[1]!)
+    .addOption(new Option('--replica-id <id>', 'this replica\'s id, unique among live replicas on the store (default: hostname + random suffix)').env('FAULTLINE_REPLICA_ID'))
+    .option('--owner-ttl <ms>', 'owner lease of each hosted run; another replica adopts and reverts the run when it is not renewed for this long', int('--owner-ttl'), 15_000)
+    .option('--adopt-every <ms>', 'how often to look for runs whose owner stopped renewing', int('--adopt-every'), 5_000)
     .option('-v, --verbose', 'request and structured logs on stderr')
     .action(async (o) => { code = await (await import('./commands/server.js')).serverCommand(io, o); });
 

@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { ProxyServer } from '@faultline/proxy';
+import { openStore } from '@faultline/store';
 import { startEchoUpstream, startProxyFor, toxicNames } from './test-support/fixtures.js';
 import { spawnCli, type CliProcess } from './test-support/spawn-cli.js';
 
@@ -34,9 +35,9 @@ async function token(scopes: string): Promise<string> {
   return JSON.parse(t.stdout()).secret;
 }
 async function startServer(): Promise<{ url: string; proc: CliProcess }> {
-  const proc = spawnCli(['server', '--port', '0', '--database', db()]);
+  const proc = spawnCli(['server', '--port', '0', '--database', db(), '--owner-ttl', '4000', '--adopt-every', '250']);
   servers.push(proc);
-  const line = await proc.waitForLine((l) => l.includes('faultline controller on'));
+  const line = await proc.waitForLine((l) => l.includes('faultline controller on'), 120_000);
   return { url: /on (http:\/\/[\d.:]+)/.exec(line)![1]!, proc };
 }
 const definition = (duration: string) => `apiVersion: faultline.dev/v1
@@ -51,7 +52,7 @@ spec:
 `;
 const toxics = () => toxicNames(proxy, 'redis');
 
-describe('controller as a real process', () => {
+describe('controller as a real process', { timeout: 180_000 }, () => {
   it('CI flow: 20 concurrent retries with one key -> one run; SSE streams the journal to the verdict; JUnit report', async () => {
     const secret = await token('run');
     const { url } = await startServer();
@@ -76,7 +77,7 @@ describe('controller as a real process', () => {
     expect(await toxics()).toEqual([]);
   });
 
-  it('SIGKILL while a run holds a toxic: the restarted controller reverts it before serving and marks the run', async () => {
+  it('SIGKILL while a run holds a toxic: the restarted controller adopts it once the owner lease expires, reverts it and marks the run', async () => {
     const secret = await token('run');
     const first = await startServer();
     const headers = { authorization: `Bearer ${secret}`, 'content-type': 'application/json' };
@@ -91,20 +92,35 @@ describe('controller as a real process', () => {
     await first.proc.exit;
     expect(await toxics()).toHaveLength(1);
     const second = await startServer();
-    expect(second.proc.stdout()).toMatch(new RegExp(`recovered run ${run.runId}`));
+    let after: { state: string; reason: string };
+    for (;;) {
+      after = (await (await fetch(`${second.url}/v1/runs/${run.runId}`, { headers })).json()) as { state: string; reason: string };
+      if (after.state !== 'holding') break;
+      await new Promise((res) => setTimeout(res, 25));
+    }
     expect(await toxics()).toEqual([]);
-    const after = (await (await fetch(`${second.url}/v1/runs/${run.runId}`, { headers })).json()) as { state: string; reason: string };
-    expect(after).toMatchObject({ state: 'aborted', reason: expect.stringMatching(/stopped in state holding; recover reverted 1/) });
+    expect(after).toMatchObject({ state: 'aborted', reason: expect.stringMatching(/^replica \S+ stopped renewing its lease at \S+; adopted by \S+; reverted 1 fault record\(s\) in \d+ ms$/) });
   });
 
   it('SIGTERM aborts and reverts active runs before the controller exits', async () => {
     const secret = await token('run');
     const { url, proc } = await startServer();
     const headers = { authorization: `Bearer ${secret}`, 'content-type': 'application/json' };
-    await fetch(`${url}/v1/runs`, { method: 'POST', headers, body: JSON.stringify({ definition: definition('10m') }) });
+    const { run } = (await (await fetch(`${url}/v1/runs`, { method: 'POST', headers, body: JSON.stringify({ definition: definition('10m') }) })).json()) as { run: { runId: string } };
     while ((await toxics()).length === 0) await new Promise((res) => setTimeout(res, 20));
     proc.child.kill('SIGTERM');
     expect(await proc.exit).toBe(0);
     expect(await toxics()).toEqual([]);
+    // The decision on SIGTERM (docs/safety.md): the owner reverts its runs, with a reason naming it and the signal.
+    const replicaId = /replica (\S+);/.exec(proc.stdout())![1]!;
+    const store = await openStore(db());
+    try {
+      expect(await store.getRun(run.runId)).toMatchObject({
+        state: 'aborted', reason: `controller replica ${replicaId} shutting down (SIGTERM); its runs are aborted and reverted before it exits`,
+      });
+    } finally {
+      await store.close();
+    }
+    expect(proc.stdout()).toMatch(/controller stopped; every run it hosted was reverted/);
   });
 });

@@ -14,6 +14,10 @@ export class ControllerMetrics {
     name: 'faultline_time_to_revert_seconds', help: 'From abort decision (or hold end) to every fault reverted',
     buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30], registers: [this.registry],
   });
+  private readonly revertPending = new Gauge({
+    name: 'faultline_runs_revert_pending', help: 'Runs owned by this replica whose revert has not succeeded yet (retried with backoff)', registers: [this.registry],
+  });
+  private readonly adopted = new Counter({ name: 'faultline_runs_adopted_total', help: 'Runs this replica adopted because their owner stopped renewing its lease', registers: [this.registry] });
   private readonly states = new Map<string, string>();
   private active = 0;
 
@@ -26,6 +30,13 @@ export class ControllerMetrics {
   }
   runEnded(): void {
     this.runsActive.set(Math.max(0, --this.active));
+  }
+
+  setRevertPending(n: number): void {
+    this.revertPending.set(n);
+  }
+  runAdopted(): void {
+    this.adopted.inc();
   }
 
   observe(e: JournalEvent): void {

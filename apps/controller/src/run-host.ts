@@ -1,9 +1,10 @@
+import os from 'node:os';
 import {
-  ConflictError, NotFoundError, isTerminal, silentLogger, type AbortSource, type Experiment, type JournalEvent, type Logger,
-  type Registry, type Clock,
+  ConflictError, NotFoundError, isOwnershipLost, isTerminal, newRunId, silentLogger, systemClock, type AbortSource, type Experiment,
+  type JournalEvent, type JournalEventBody, type JournalSink, type Logger, type Registry, type Clock,
 } from '@faultline/core';
 import { Engine, recover, sweepOrphans, type RecoveredRun, type RunHandle, type SweptOrphan } from '@faultline/engine';
-import type { RunRecord, RunSource, Store } from '@faultline/store';
+import type { AdoptableRun, RunFence, RunRecord, RunSource, Store } from '@faultline/store';
 import { RunEventBus } from './event-bus.js';
 import type { ControllerMetrics } from './metrics.js';
 
@@ -18,26 +19,84 @@ export interface StartRunInput {
   fencingToken?: number;
 }
 
+export interface RunHostOptions {
+  store: Store;
+  registry: Registry;
+  log?: Logger;
+  metrics?: ControllerMetrics;
+  /** How often revert-pending runs this replica owns are retried (ms, default 30 s). */
+  revertRetryMs?: number;
+  clock?: Clock;
+  /** Unique per live controller process (default: hostname + random suffix). */
+  replicaId?: string;
+  /** Owner lease of each run this replica hosts (ms, default 15 s); renewed every third of it. */
+  ownerTtlMs?: number;
+  /** How often to look for runs whose owner stopped renewing (ms, default 5 s). */
+  adoptEveryMs?: number;
+}
+
+/** What a replica did with one run it adopted. */
+export interface AdoptedRun extends RecoveredRun {
+  previousOwner?: string;
+}
+
+/** A run this replica owns: hosted live, being adopted, or revert-pending and retried here. */
+interface Owned {
+  token: number;
+  handle?: RunHandle;
+  /** Revert-pending only: failed background retries so far, and when (monotonic ms) the next is due. */
+  retries?: number;
+  nextRetryAt?: number;
+}
+
 /**
  * Hosts runs inside the controller: the same engine as the CLI, journaling into the store.
- * Knows which runs are active in this process, aborts them (one run, all on halt, all on shutdown),
- * and keeps retrying revert-pending runs in the background until they are clean.
+ *
+ * Across replicas (issue 14): every run it starts is owned by this replica (owner lease + fencing token
+ * in the store). A heartbeat renews the leases; an adoption scan takes over runs whose owner stopped
+ * renewing (one conditional UPDATE that bumps the token) and reverts them from the journal. Every journal
+ * write is fenced by the token, so a replica that lost a run (paused past its lease) stops touching it
+ * at its next write. Revert-pending runs stay owned and are retried here until clean.
  */
 export class RunHost {
   readonly bus = new RunEventBus();
-  private readonly active = new Map<string, RunHandle>();
+  readonly replicaId: string;
+  readonly ownerTtlMs: number;
+  readonly adoptEveryMs: number;
+  private readonly owned = new Map<string, Owned>();
   private readonly engine: Engine;
+  private readonly clock: Clock;
+  private readonly log: Logger;
   private retryTimer: NodeJS.Timeout | undefined;
+  private heartbeatTimer: NodeJS.Timeout | undefined;
+  private adoptTimer: NodeJS.Timeout | undefined;
+  private scanning: Promise<AdoptedRun[]> | undefined;
   private closed = false;
 
-  constructor(private readonly deps: { store: Store; registry: Registry; log?: Logger; metrics?: ControllerMetrics; revertRetryMs?: number; clock?: Clock }) {
+  constructor(private readonly deps: RunHostOptions) {
+    this.clock = deps.clock ?? systemClock;
+    this.log = deps.log ?? silentLogger;
+    this.replicaId = deps.replicaId ?? `${os.hostname()}-${newRunId().slice(-6)}`;
+    this.ownerTtlMs = deps.ownerTtlMs ?? 15_000;
+    this.adoptEveryMs = deps.adoptEveryMs ?? 5_000;
     this.engine = new Engine({
       registry: deps.registry,
-      journal: deps.store,
-      log: deps.log ?? silentLogger,
+      journal: this.fencedSink(),
+      log: this.log,
       onEvent: (e) => this.onEvent(e),
-      ...(deps.clock ? { clock: deps.clock } : {}),
+      clock: this.clock,
     });
+  }
+
+  /** The store as a journal sink whose writes carry this replica's fence for runs it owns. */
+  private fencedSink(): JournalSink {
+    return { append: (runId: string, body: JournalEventBody) => this.deps.store.append(runId, body, this.fenceOf(runId)) };
+  }
+
+  private fenceOf(runId: string): RunFence {
+    const o = this.owned.get(runId);
+    // Not owned here: a token no run has, so the store refuses the write (RunOwnershipLostError).
+    return { replica: this.replicaId, token: o ? o.token : -1 };
   }
 
   private onEvent(e: JournalEvent): void {
@@ -52,6 +111,7 @@ export class RunHost {
       experiment: input.experiment.metadata.name,
       labels: { ...input.experiment.metadata.labels, ...(input.labels ?? {}) },
       source: input.source,
+      owner: { replica: this.replicaId, ttlMs: this.ownerTtlMs },
       ...(input.experimentVersion !== undefined ? { experimentVersion: input.experimentVersion } : {}),
       ...(input.scheduleId ? { scheduleId: input.scheduleId } : {}),
       ...(input.fencingToken !== undefined ? { fencingToken: input.fencingToken } : {}),
@@ -64,13 +124,17 @@ export class RunHost {
       ? await this.deps.store.createRunIdempotent({ key: input.idempotencyKey, requestHash: input.requestHash ?? '', run: newRun })
       : { run: await this.deps.store.createRun(newRun), created: true };
     if (!created.created) return created;
+    const owned: Owned = { token: created.run.owner?.token ?? 1 };
+    this.owned.set(created.run.runId, owned);
     const handle = this.engine.start(input.experiment, { runId: created.run.runId, source: input.source });
-    this.active.set(handle.runId, handle);
+    owned.handle = handle;
     this.deps.metrics?.runStarted();
-    void handle.done.finally(() => {
-      this.active.delete(handle.runId);
-      this.deps.metrics?.runEnded();
-    });
+    void handle.done.then((result) => {
+      delete owned.handle;
+      // revert-pending: still owned (renewed) and retried here; anything else is over.
+      if (result.outcome !== 'revert-pending' && this.owned.get(handle.runId) === owned) this.owned.delete(handle.runId);
+      this.updatePendingMetric();
+    }).finally(() => this.deps.metrics?.runEnded());
     return { run: (await this.deps.store.getRun(handle.runId)) ?? created.run, created: true };
   }
 
@@ -80,16 +144,21 @@ export class RunHost {
   }
 
   isActive(runId: string): boolean {
-    return this.active.has(runId);
+    return this.owned.get(runId)?.handle !== undefined;
   }
 
   activeRunIds(): string[] {
-    return [...this.active.keys()];
+    return [...this.owned.entries()].filter(([, o]) => o.handle).map(([id]) => id);
+  }
+
+  /** Runs this replica owns (hosted, being adopted or revert-pending), for the heartbeat and tests. */
+  ownedRunIds(): string[] {
+    return [...this.owned.keys()];
   }
 
   /** Asks a run to abort; it reverts before it ends. NotFoundError if not active here, ConflictError if finished. */
   async abort(runId: string, reason: string, source: AbortSource = 'api'): Promise<void> {
-    const h = this.active.get(runId);
+    const h = this.owned.get(runId)?.handle;
     if (h) {
       h.abort(reason, source);
       return;
@@ -97,27 +166,29 @@ export class RunHost {
     const run = await this.deps.store.getRun(runId);
     if (!run) throw new NotFoundError(`run ${runId} does not exist`);
     if (isTerminal(run.state)) throw new ConflictError(`run ${runId} already ended (${run.state}); nothing to abort`);
-    throw new ConflictError(`run ${runId} is ${run.state} but not hosted by this controller replica; abort it where it runs`);
+    throw new ConflictError(`run ${runId} is ${run.state} but not hosted by this controller replica (${this.replicaId}); its owner is ${run.owner?.replica ?? 'none'}: abort it there`);
   }
 
   /** Aborts every active run and waits until each has reverted (halt, shutdown). */
   async abortAll(reason: string, source: AbortSource): Promise<void> {
-    const handles = [...this.active.values()];
+    const handles = [...this.owned.values()].flatMap((o) => (o.handle ? [o.handle] : []));
     for (const h of handles) h.abort(reason, source);
     await Promise.all(handles.map((h) => h.done));
   }
 
-  /** Reverts what unfinished journals show (runs of a crashed predecessor), then sweeps tagged leftovers. */
-  async recoverAll(): Promise<{ recovered: RecoveredRun[]; swept: SweptOrphan[] }> {
+  /**
+   * Start-up: adopts runs whose owner's lease has expired (a crashed predecessor, a dead replica) and
+   * reverts them from the journal, then sweeps tagged leftovers of finished runs. Runs whose owner is
+   * alive (renewing) are not touched.
+   */
+  async recoverAll(): Promise<{ recovered: AdoptedRun[]; swept: SweptOrphan[] }> {
+    const recovered = await this.adoptionScan();
     const store = this.deps.store;
-    const mine = new Set(this.active.keys());
-    const unfinished = (await store.listUnfinishedRuns()).filter((id) => !mine.has(id));
-    const recovered = await recover({ registry: this.deps.registry, source: store, sink: store, force: true, runIds: unfinished, ...(this.deps.clock ? { clock: this.deps.clock } : {}), onEvent: (e) => this.onEvent(e), ...(this.deps.log ? { log: this.deps.log } : {}) });
     const swept = await sweepOrphans({
       registry: this.deps.registry,
       source: {
         read: (id) => store.read(id),
-        listUnfinishedRuns: async () => [...(await store.listUnfinishedRuns()), ...mine],
+        listUnfinishedRuns: () => store.listUnfinishedRuns(),
         listRuns: async () => {
           const ids: string[] = [];
           let cursor: string | undefined;
@@ -130,34 +201,163 @@ export class RunHost {
         },
       },
       onlyKnownRuns: true,
-      ...(this.deps.log ? { log: this.deps.log } : {}),
+      log: this.log,
+      onWarning: (w) => this.log.warn({ ...w }, `orphan sweep could not check ${w.backend} (runs ${w.runIds.join(', ')})`),
     }).catch((err) => {
-      this.deps.log?.warn({ err: (err as Error).message }, 'orphan sweep failed; will retry at the next start');
+      this.log.warn({ err: (err as Error).message }, 'orphan sweep failed; will retry at the next start');
       return [] as SweptOrphan[];
     });
     return { recovered, swept };
   }
 
-  /** Background retries for revert-pending runs (the engine's own attempts ran out). */
-  startRevertRetries(): void {
-    const every = this.deps.revertRetryMs ?? 30_000;
-    const tick = async () => {
-      try {
-        const pending = await this.deps.store.listRuns({ state: 'revert-pending', limit: 100 });
-        const ids = pending.runs.map((r) => r.runId).filter((id) => !this.active.has(id));
-        if (ids.length) await recover({ registry: this.deps.registry, source: this.deps.store, sink: this.deps.store, force: true, runIds: ids, onEvent: (e) => this.onEvent(e) });
-      } catch (err) {
-        this.deps.log?.warn({ err: (err as Error).message }, 'revert retry failed; trying again later');
-      }
-      if (!this.closed) this.retryTimer = setTimeout(tick, every);
-    };
-    this.retryTimer = setTimeout(tick, every);
+  /** One pass: adopt every run whose owner's lease expired and revert it. Never runs twice at once. */
+  adoptionScan(): Promise<AdoptedRun[]> {
+    this.scanning ??= this.scanOnce().finally(() => {
+      this.scanning = undefined;
+    });
+    return this.scanning;
   }
 
-  /** Graceful shutdown: refuse new runs, abort and revert active ones. */
-  async close(reason = 'controller shutting down (SIGTERM)'): Promise<void> {
+  private async scanOnce(): Promise<AdoptedRun[]> {
+    const out: AdoptedRun[] = [];
+    if (this.closed) return out;
+    for (const candidate of await this.deps.store.listAdoptableRuns()) {
+      if (this.closed) break;
+      const adopted = await this.adopt(candidate);
+      if (adopted) out.push(adopted);
+    }
+    return out;
+  }
+
+  private async adopt(c: AdoptableRun): Promise<AdoptedRun | undefined> {
+    const won = await this.deps.store.adoptRun({ runId: c.runId, replica: this.replicaId, expectedToken: c.token, ttlMs: this.ownerTtlMs });
+    if (!won) return undefined; // another replica was faster, or the owner renewed in time
+    const stale = this.owned.get(c.runId);
+    stale?.handle?.abort(`replica ${this.replicaId} re-adopted this run after its own lease expired`, 'error');
+    const owned: Owned = { token: won.token };
+    this.owned.set(c.runId, owned);
+    this.deps.metrics?.runAdopted();
+    const cause = c.owner
+      ? `replica ${c.owner.replica} stopped renewing its lease at ${c.owner.renewedAt ?? '(never renewed)'}; adopted by ${this.replicaId}`
+      : `the run had no owner (started by an older controller or a process that is gone); adopted by ${this.replicaId}`;
+    this.log.warn({ runId: c.runId, previousOwner: c.owner?.replica, token: won.token }, cause);
+    const [r] = await this.recoverOwned([c.runId], () => cause);
+    if (!r) {
+      this.owned.delete(c.runId);
+      return undefined;
+    }
+    return { ...r, ...(c.owner ? { previousOwner: c.owner.replica } : {}) };
+  }
+
+  /** Reverts owned runs from their journals under this replica's fence; keeps revert-pending ones owned. */
+  private async recoverOwned(runIds: string[], cause?: (runId: string) => string): Promise<RecoveredRun[]> {
+    let results: RecoveredRun[];
+    try {
+      results = await recover({
+        registry: this.deps.registry, source: this.deps.store, sink: this.fencedSink(), force: true, runIds, clock: this.clock,
+        onEvent: (e) => this.onEvent(e), log: this.log, ...(cause ? { cause: (id) => cause(id) } : {}),
+      });
+    } catch (err) {
+      if (!isOwnershipLost(err)) throw err;
+      this.log.warn({ runIds, err: (err as Error).message }, 'lost ownership while recovering; the new owner continues');
+      for (const id of runIds) this.owned.delete(id);
+      return [];
+    }
+    for (const r of results) if (r.action !== 'revert-pending') this.owned.delete(r.runId);
+    for (const id of runIds) if (!results.some((r) => r.runId === id)) this.owned.delete(id); // already finished
+    this.updatePendingMetric();
+    return results;
+  }
+
+  /** Renews the owner lease of every run this replica owns; runs it lost are told to stop. */
+  async heartbeat(): Promise<void> {
+    const runs = [...this.owned.entries()].map(([runId, o]) => ({ runId, token: o.token }));
+    if (runs.length === 0) return;
+    const renewed = new Set(await this.deps.store.renewRunOwnership(this.replicaId, runs, this.ownerTtlMs));
+    for (const { runId, token } of runs) {
+      if (renewed.has(runId)) continue;
+      const o = this.owned.get(runId);
+      if (!o || o.token !== token) continue;
+      this.log.warn({ runId, token }, 'lost ownership of a run (lease expired or adopted by another replica); it stops at its next journal write');
+      // The run's next journal write is refused (fenced), so it stops without touching the backend.
+      o.handle?.abort(`replica ${this.replicaId} lost ownership of the run`, 'error');
+      if (!o.handle) this.owned.delete(runId);
+    }
+  }
+
+  /** Starts the heartbeat, the continuous adoption scan and the revert-pending retries. */
+  startBackgroundWork(): void {
+    const repeat = (every: number, what: string, fn: () => Promise<unknown>, set: (t: NodeJS.Timeout) => void) => {
+      const tick = async () => {
+        try {
+          await fn();
+        } catch (err) {
+          this.log.warn({ err: (err as Error).message }, `${what} failed; trying again in ${every}ms`);
+        }
+        if (!this.closed) {
+          const t = setTimeout(tick, every);
+          t.unref();
+          set(t);
+        }
+      };
+      const t = setTimeout(tick, every);
+      t.unref();
+      set(t);
+    };
+    repeat(Math.max(50, Math.floor(this.ownerTtlMs / 3)), 'owner lease heartbeat', () => this.heartbeat(), (t) => (this.heartbeatTimer = t));
+    repeat(this.adoptEveryMs, 'adoption scan', () => this.adoptionScan(), (t) => (this.adoptTimer = t));
+    repeat(this.deps.revertRetryMs ?? 30_000, 'revert retry', () => this.retryPending(), (t) => (this.retryTimer = t));
+    this.updatePendingMetric();
+  }
+
+  /**
+   * Retries the revert of revert-pending runs this replica owns and no longer hosts live, each with its
+   * own exponential backoff (revertRetryMs, doubling up to 16x). `force` ignores the backoff (tests, admin).
+   */
+  async retryPending(force = false): Promise<RecoveredRun[]> {
+    const now = this.clock.monotonic();
+    const due = [...this.owned.entries()].filter(([, o]) => !o.handle && (force || (o.nextRetryAt ?? 0) <= now));
+    if (due.length === 0) return [];
+    const results = await this.recoverOwned(due.map(([id]) => id), (id) => {
+      const n = (this.owned.get(id)?.retries ?? 0) + 1;
+      return `revert-pending run retried by its owner, replica ${this.replicaId} (background retry ${n})`;
+    });
+    const base = this.deps.revertRetryMs ?? 30_000;
+    for (const [id, o] of due) {
+      if (this.owned.get(id) !== o) continue; // reverted (or lost): nothing to schedule
+      o.retries = (o.retries ?? 0) + 1;
+      o.nextRetryAt = this.clock.monotonic() + base * 2 ** Math.min(o.retries - 1, 4);
+      this.log.warn({ runId: id, retries: o.retries, nextInMs: o.nextRetryAt - this.clock.monotonic() }, 'revert still pending; retrying with backoff');
+    }
+    return results;
+  }
+
+  /** Runs owned here that are waiting for a revert to succeed. */
+  revertPendingRunIds(): string[] {
+    return [...this.owned.entries()].filter(([, o]) => !o.handle).map(([id]) => id);
+  }
+
+  private updatePendingMetric(): void {
+    this.deps.metrics?.setRevertPending(this.revertPendingRunIds().length);
+  }
+
+  /**
+   * Graceful shutdown (SIGTERM, rolling update): refuse new runs, abort and revert every run hosted here
+   * (the reason names this replica and the signal). Runs whose revert could not finish (backend down) are
+   * handed over: their lease is released so a live replica adopts them at its next scan and keeps retrying.
+   */
+  async close(reason = `controller replica ${this.replicaId} shutting down (SIGTERM); its runs are aborted and reverted before it exits`): Promise<void> {
     this.closed = true;
+    clearTimeout(this.adoptTimer);
     clearTimeout(this.retryTimer);
+    await this.scanning?.catch(() => undefined);
     await this.abortAll(reason, 'signal');
+    clearTimeout(this.heartbeatTimer);
+    for (const [runId, o] of [...this.owned.entries()]) {
+      await this.deps.store.releaseRunOwnership(runId, { replica: this.replicaId, token: o.token })
+        .catch((err) => this.log.warn({ runId, err: (err as Error).message }, 'could not hand the run over; another replica adopts it when the lease expires'));
+      this.log.warn({ runId }, 'handed a revert-pending run over to the other replicas');
+      this.owned.delete(runId);
+    }
   }
 }

@@ -21,6 +21,7 @@ export function runView(r: RunRecord): RunView {
     source: r.source,
     ...(r.scheduleId ? { scheduleId: r.scheduleId } : {}),
     ...(r.fencingToken !== undefined ? { fencingToken: r.fencingToken } : {}),
+    ...(r.owner ? { owner: { ...r.owner } } : {}),
     links: { self, events: `${self}/events`, report: `${self}/report`, abort: `${self}/abort` },
   };
 }

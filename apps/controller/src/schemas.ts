@@ -27,6 +27,12 @@ export const RunSchema = Type.Object({
   source: Type.String(),
   scheduleId: Type.Optional(Type.String()),
   fencingToken: Type.Optional(Type.Integer()),
+  owner: Type.Optional(Type.Object({
+    replica: Type.String({ description: 'Controller replica that owns (hosts) the run' }),
+    token: Type.Integer({ description: 'Fencing token, bumped by every adoption' }),
+    renewedAt: Type.Optional(Type.String()),
+    expiresAt: Type.Optional(Type.String({ description: 'When another replica may adopt the run unless the owner renews' })),
+  }, { description: 'Run ownership across controller replicas (docs/safety.md)' })),
   links: Type.Object({ self: Type.String(), events: Type.String(), report: Type.String(), abort: Type.String() }),
 }, { $id: 'Run' });
 export type RunView = Static<typeof RunSchema>;

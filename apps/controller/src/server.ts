@@ -31,6 +31,12 @@ export interface ControllerOptions {
   ssePollMs?: number;
   /** The one clock for the store, runs, leases and the scheduler. Default: the system clock. */
   clock?: Clock;
+  /** This replica's id, unique among live replicas on the store (default: hostname + random suffix). */
+  replicaId?: string;
+  /** Owner lease of each hosted run (ms, default 15000); renewed every third of it. */
+  ownerTtlMs?: number;
+  /** How often to adopt runs whose owner stopped renewing (ms, default 5000). */
+  adoptEveryMs?: number;
 }
 
 export interface Controller {
@@ -45,8 +51,9 @@ export interface Controller {
 }
 
 /**
- * Starts the controller: opens the store, reverts leftovers of a previous process from the journal
- * (before accepting work), sweeps tagged orphans, then listens. Binds 127.0.0.1 unless told otherwise.
+ * Starts the controller: opens the store, adopts and reverts runs whose owner stopped renewing its lease
+ * (a crashed predecessor or a dead replica; live replicas' runs are not touched), sweeps tagged orphans,
+ * then listens. Binds 127.0.0.1 unless told otherwise. Keeps adopting in the background (issue 14).
  */
 export async function startController(opts: ControllerOptions = {}): Promise<Controller> {
   const log = opts.log ?? silentLogger;
@@ -55,7 +62,13 @@ export async function startController(opts: ControllerOptions = {}): Promise<Con
   const allow = opts.allowHosts ? { allowHosts: [...opts.allowHosts] } : {};
   const registry = createRegistry([toxiproxyPlugin(allow), probesPlugin(allow), httpPlugin(allow), ...(opts.plugins ?? [])]);
   const metrics = new ControllerMetrics();
-  const runHost = new RunHost({ store, registry, log, metrics, clock, ...(opts.revertRetryMs ? { revertRetryMs: opts.revertRetryMs } : {}) });
+  const runHost = new RunHost({
+    store, registry, log, metrics, clock,
+    ...(opts.revertRetryMs ? { revertRetryMs: opts.revertRetryMs } : {}),
+    ...(opts.replicaId ? { replicaId: opts.replicaId } : {}),
+    ...(opts.ownerTtlMs ? { ownerTtlMs: opts.ownerTtlMs } : {}),
+    ...(opts.adoptEveryMs ? { adoptEveryMs: opts.adoptEveryMs } : {}),
+  });
   let ready = false;
   const schedules = new ScheduleService({ store, runHost, parse: experimentParser(registry), log, clock });
   const gamedays = new GameDayHost({ runHost, registry, log, clock });
@@ -67,9 +80,9 @@ export async function startController(opts: ControllerOptions = {}): Promise<Con
     ...(opts.ssePollMs ? { ssePollMs: opts.ssePollMs } : {}),
   });
   const recovery = await runHost.recoverAll();
-  for (const r of recovery.recovered) log.warn({ runId: r.runId, action: r.action }, `recovered run left by a previous process: ${r.detail}`);
+  for (const r of recovery.recovered) log.warn({ runId: r.runId, action: r.action }, `adopted run: ${r.detail}`);
   for (const s of recovery.swept) log.warn({ runId: s.runId }, `swept leftover: ${s.description}`);
-  runHost.startRevertRetries();
+  runHost.startBackgroundWork();
 
   // Another replica (or the CLI against the same database) may set the halt: watch it.
   const haltWatch = setInterval(() => {

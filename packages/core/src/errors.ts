@@ -12,6 +12,7 @@ export const errorCatalog = {
   FL_REVERT_PENDING: { http: 500, exit: 4, meaning: 'Some faults could not be reverted yet; they are retried.' },
   FL_UNAUTHORIZED: { http: 401, exit: 3, meaning: 'No valid token was given.' },
   FL_FORBIDDEN: { http: 403, exit: 3, meaning: 'The token lacks the scope this call needs.' },
+  FL_OWNERSHIP_LOST: { http: 409, exit: 3, meaning: 'This controller replica no longer owns the run (its lease expired or another replica adopted it); it stops touching the run.' },
   FL_STORE_UNAVAILABLE: { http: 503, exit: 3, meaning: 'The database (SQLite file or PostgreSQL) failed or could not be reached.' },
   FL_INTERNAL: { http: 500, exit: 3, meaning: 'A bug in Faultline; please report it.' },
 } as const;
@@ -109,6 +110,20 @@ export class UnauthorizedError extends FaultlineError {
 export class ForbiddenError extends FaultlineError {
   readonly code = 'FL_FORBIDDEN' as const;
 }
+/**
+ * A replica tried to write a run's journal without owning it any more: its owner lease expired (a GC
+ * pause, a VM freeze, a lost database connection) or another replica adopted the run and bumped the
+ * fencing token. The writer must stop touching the run; the adopter reverts it from the journal.
+ */
+export class RunOwnershipLostError extends FaultlineError {
+  readonly code = 'FL_OWNERSHIP_LOST' as const;
+}
+
+/** True for RunOwnershipLostError, also across duplicated module instances (checks the code). */
+export function isOwnershipLost(err: unknown): boolean {
+  return (err as { code?: unknown } | null)?.code === 'FL_OWNERSHIP_LOST';
+}
+
 export class InternalError extends FaultlineError {
   readonly code = 'FL_INTERNAL' as const;
 }

@@ -5,7 +5,7 @@ export {
 export {
   errorCatalog, FaultlineError, SpecInvalidError, UsageError, NotFoundError, ConflictError, IllegalTransitionError,
   BlastRadiusError, ProviderError, ProbeError, TimeoutError, RevertPendingError, UnauthorizedError, ForbiddenError,
-  InternalError, formatSpecIssues, toErrorInfo,
+  InternalError, RunOwnershipLostError, isOwnershipLost, formatSpecIssues, toErrorInfo,
 } from './errors.js';
 export type { ErrorCode, SpecIssue, ErrorInfo } from './errors.js';
 export {

@@ -1,5 +1,5 @@
 import {
-  backoffMs, sleep, systemClock, toErrorInfo, withTimeout, type Clock, type FaultProvider, type JournalEventBody, type Logger, type RevertPolicy,
+  isOwnershipLost, backoffMs, sleep, systemClock, toErrorInfo, withTimeout, type Clock, type FaultProvider, type JournalEventBody, type Logger, type RevertPolicy,
   type Target, type Json, type SecretResolver,
 } from '@faultline/core';
 
@@ -57,6 +57,7 @@ export async function revertWithRetry(f: ActiveFault, opts: RevertOptions): Prom
       });
       return true;
     } catch (err) {
+      if (isOwnershipLost(err)) throw err;
       const last = i === opts.policy.maxAttempts;
       const retryInMs = last ? undefined : backoffMs(i, { initialMs: opts.policy.initialBackoffMs, maxMs: opts.policy.maxBackoffMs, ...(opts.random ? { random: opts.random } : {}) });
       opts.log.warn({ runId: opts.runId, targetId: f.target.id, attempt, err: (err as Error).message }, 'revert failed');
@@ -73,7 +74,8 @@ export async function revertWithRetry(f: ActiveFault, opts: RevertOptions): Prom
 
 /**
  * Reverts every fault, newest fault first; targets of one fault in parallel (bounded).
- * Never throws; returns the faults that are still not reverted.
+ * Returns the faults that are still not reverted. Throws only RunOwnershipLostError (from `journal`):
+ * another replica owns the run now, so this process stops touching it at once.
  */
 export async function revertAll(faults: readonly ActiveFault[], opts: RevertOptions): Promise<ActiveFault[]> {
   const groups: ActiveFault[][] = [];
@@ -84,15 +86,22 @@ export async function revertAll(faults: readonly ActiveFault[], opts: RevertOpti
   }
   const failed: ActiveFault[] = [];
   const limit = Math.max(1, opts.concurrency ?? 16);
+  let lost: unknown;
   for (const group of groups.reverse()) {
     let next = 0;
     const worker = async () => {
-      while (next < group.length) {
+      while (next < group.length && lost === undefined) {
         const f = group[next++] as ActiveFault;
-        if (!(await revertWithRetry(f, opts))) failed.push(f);
+        try {
+          if (!(await revertWithRetry(f, opts))) failed.push(f);
+        } catch (err) {
+          if (!isOwnershipLost(err)) throw err;
+          lost = err;
+        }
       }
     };
     await Promise.all(Array.from({ length: Math.min(limit, group.length) }, worker));
+    if (lost !== undefined) throw lost;
   }
   return failed;
 }

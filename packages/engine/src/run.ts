@@ -1,8 +1,8 @@
 import os from 'node:os';
 import {
-  assertTransition, newRunId, systemClock, type Clock, ProviderError, redactSecrets, silentLogger, sleep, toErrorInfo, withTimeout,
+  isOwnershipLost, assertTransition, newRunId, systemClock, type Clock, ProviderError, redactSecrets, silentLogger, sleep, toErrorInfo, withTimeout,
   type AbortSource, type Experiment, type JournalEvent, type JournalEventBody, type JournalSink, type Logger, type Outcome,
-  type PlannedFault, type ProbeResult, type ProbeSpec, type Registry, type RunPlan, type RunState, type RunTimings,
+  type PlannedFault, type ProbeResult, type FaultProvider, type Json, type Target, type ProbeSpec, type Registry, type RunPlan, type RunState, type RunTimings,
   scrubJson, type SecretResolver,
 } from '@faultline/core';
 import { defaultSecretResolver } from './secrets/sources.js';
@@ -90,6 +90,8 @@ class Run {
   private holdEndAt: Date | undefined;
   private allRevertedAt: Date | undefined;
   private failure: string | undefined;
+  /** Set when the journal refused a write because another replica owns the run now (controller HA). */
+  private lost: Error | undefined;
   private readonly active = new Map<string, ActiveFault>();
   private readonly startedAt: Date;
   private readonly clock: Clock;
@@ -139,8 +141,15 @@ class Run {
   }
 
   private async journal(body: JournalEventBody): Promise<JournalEvent> {
-    // Defence in depth: no resolved secret value reaches the journal, whatever a backend echoed.
-    const event = await this.eng.journal.append(this.runId, scrubJson(body as never, this.secrets) as JournalEventBody);
+    if (this.lost) throw this.lost;
+    let event: JournalEvent;
+    try {
+      // Defence in depth: no resolved secret value reaches the journal, whatever a backend echoed.
+      event = await this.eng.journal.append(this.runId, scrubJson(body as never, this.secrets) as JournalEventBody);
+    } catch (err) {
+      if (isOwnershipLost(err)) this.loseOwnership(err as Error);
+      throw err;
+    }
     try {
       this.eng.onEvent?.(event);
     } catch (err) {
@@ -156,11 +165,29 @@ class Run {
     return event;
   }
 
-  /** On the revert path a journal failure must not stop the revert: recover re-reverts what is unconfirmed. */
+  /**
+   * Another replica adopted the run (or our owner lease ran out): from now on this process touches
+   * neither the journal nor the backends; the adopter reverts from the journal.
+   */
+  private loseOwnership(err: Error): void {
+    if (this.lost) return;
+    this.lost = err;
+    this.log.warn({ runId: this.runId, err: err.message }, 'lost ownership of the run; stopping without touching it');
+    if (!this.abortInfo) {
+      this.abortInfo = { source: 'error', reason: err.message, at: this.clock.now() };
+      this.abortCtl.abort(err);
+    }
+  }
+
+  /**
+   * On the revert path a journal failure must not stop the revert: recover re-reverts what is unconfirmed.
+   * Except a lost ownership: then the adopter reverts, and this process must stop touching the run.
+   */
   private async journalBestEffort(body: JournalEventBody): Promise<void> {
     try {
       await this.journal(body);
     } catch (err) {
+      if (isOwnershipLost(err)) throw err;
       this.log.error({ runId: this.runId, type: body.type, err: (err as Error).message }, 'journal write failed; continuing revert');
     }
   }
@@ -174,8 +201,23 @@ class Run {
 
   private async execute(): Promise<RunResult> {
     try {
+      return await this.executeOwned();
+    } catch (err) {
+      // Only a lost ownership can get here (the failure path below handles everything else).
+      if (this.lost) return this.lostResult();
+      throw err;
+    }
+  }
+
+  private lostResult(): RunResult {
+    return this.result('aborted', `stopped without touching the run any more: ${this.lost?.message ?? 'ownership lost'}`);
+  }
+
+  private async executeOwned(): Promise<RunResult> {
+    try {
       return await this.lifecycle();
     } catch (err) {
+      if (this.lost) return this.lostResult();
       // A bug or a journal failure outside the revert path. Faults are reverted by lifecycle's finally;
       // here we only make sure the run ends in a state that says so.
       this.log.error({ runId: this.runId, err }, 'run failed unexpectedly');
@@ -383,7 +425,13 @@ class Run {
             throw new ProviderError(failureReason(`could not inject "${f.name}" (${f.type}) on ${target.name}`, err), { cause: err });
           }
           if (undo !== undefined) record.undo = undo;
-          injected = this.journal({ type: 'fault-injected', fault: f.name, targetId: target.id, durationMs: this.clock.monotonic() - started, ...(undo !== undefined ? { undo } : {}) });
+          const landed = this.journal({ type: 'fault-injected', fault: f.name, targetId: target.id, durationMs: this.clock.monotonic() - started, ...(undo !== undefined ? { undo } : {}) });
+          // Lost the run while this inject was in flight: the adopter may have reverted before it landed,
+          // so the fault this process just made is undone here, without the journal (we may not write it).
+          injected = landed.catch(async (err: unknown) => {
+            if (isOwnershipLost(err)) await this.undoOrphanedInject(provider, target, f, undo, timeoutMs);
+            throw err;
+          });
           injected.catch(() => undefined); // awaited above or below; this only keeps it from counting as unhandled
         }
       } finally {
@@ -394,6 +442,16 @@ class Run {
     scope.close();
     const rejected = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
     if (rejected) throw rejected.reason;
+  }
+
+  private async undoOrphanedInject(provider: FaultProvider<unknown, Json>, target: Target, f: PlannedFault, undo: Json | undefined, timeoutMs: number): Promise<void> {
+    try {
+      await withTimeout(`revert of "${f.name}" on ${target.name} after losing the run`, timeoutMs, (signal) =>
+        provider.revert(target, undo, { runId: this.runId, faultName: f.name, signal, log: this.log, timeoutMs }));
+      this.active.delete(`${f.name}\u0000${target.id}`);
+    } catch (err) {
+      this.log.error({ runId: this.runId, targetId: target.id, err: (err as Error).message }, 'could not undo an inject that landed after this replica lost the run; the orphan sweep removes tagged leftovers');
+    }
   }
 
   /** A fault with `for:` shorter than the hold is reverted at its end; failures are left to the final revert. */

@@ -32,6 +32,12 @@ export interface RunsTable {
   source: string;
   dry_run: Int;
   last_seq: Int;
+  /** Replica id owning the unfinished run (NULL: none, e.g. written by an older version). */
+  owner: string | null;
+  /** Bumped by every adoption; appends by a stale owner are refused. */
+  owner_token: ColumnType<number | string, number | undefined, number>;
+  owner_renewed_at: string | null;
+  owner_expires_at: string | null;
 }
 
 export interface RunLabelsTable {

@@ -7,7 +7,7 @@ export { runSources, tokenScopes } from './store.js';
 export type {
   Store, RunStore, JournalStore, ExperimentStore, TokenStore, AuditStore, HaltStore, ScheduleStore,
   RunSource, RunRecord, NewRun, RunQuery, RunPage, ExperimentRecord, TokenScope, TokenRecord, AuditEntry, NewAuditEntry,
-  HaltState, FireDecision, ScheduleFire, ScheduleRecord,
+  HaltState, FireDecision, ScheduleFire, ScheduleRecord, RunOwnershipStore, RunOwner, RunFence, AdoptableRun,
 } from './store.js';
 export type { SqliteOptions } from './dialects/sqlite.js';
 export type { PostgresOptions } from './dialects/postgres.js';

@@ -9,11 +9,12 @@ import * as experiments from './tables/experiments.js';
 import * as halt from './tables/halt.js';
 import * as journal from './tables/journal.js';
 import * as leases from './tables/leases.js';
+import * as ownership from './tables/ownership.js';
 import * as runs from './tables/runs.js';
 import * as schedules from './tables/schedules.js';
 import * as tokens from './tables/tokens.js';
 import type {
-  AuditEntry, ExperimentRecord, FireDecision, HaltState, NewAuditEntry, NewRun, RunPage, RunQuery, RunRecord, ScheduleFire,
+  AdoptableRun, RunFence, RunOwner, AuditEntry, ExperimentRecord, FireDecision, HaltState, NewAuditEntry, NewRun, RunPage, RunQuery, RunRecord, ScheduleFire,
   ScheduleRecord, Store, TokenRecord, TokenScope,
 } from './store.js';
 
@@ -75,9 +76,23 @@ export class SqlStore implements Store {
     return this.#call('setFencingToken', () => runs.setFencingToken(this.#ctx, runId, token));
   }
 
+  // Run ownership (controller replicas)
+  renewRunOwnership(replica: string, runs: readonly { runId: string; token: number }[], ttlMs: number): Promise<string[]> {
+    return this.#call('renewRunOwnership', () => ownership.renewRunOwnership(this.#ctx, replica, runs, ttlMs));
+  }
+  listAdoptableRuns(): Promise<AdoptableRun[]> {
+    return this.#call('listAdoptableRuns', () => ownership.listAdoptableRuns(this.#ctx));
+  }
+  adoptRun(input: { runId: string; replica: string; expectedToken: number; ttlMs: number }): Promise<RunOwner | undefined> {
+    return this.#call('adoptRun', () => ownership.adoptRun(this.#ctx, input));
+  }
+  releaseRunOwnership(runId: string, fence: RunFence): Promise<void> {
+    return this.#call('releaseRunOwnership', () => ownership.releaseRunOwnership(this.#ctx, runId, fence));
+  }
+
   // Journal
-  append(runId: string, body: JournalEventBody): Promise<JournalEvent> {
-    return this.#call('append', () => journal.appendEvent(this.#ctx, runId, body));
+  append(runId: string, body: JournalEventBody, fence?: RunFence): Promise<JournalEvent> {
+    return this.#call('append', () => journal.appendEvent(this.#ctx, runId, body, fence));
   }
   read(runId: string, options: { afterSeq?: number } = {}): Promise<JournalEvent[]> {
     return this.#call('read', () => journal.readEvents(this.#ctx, runId, options.afterSeq));

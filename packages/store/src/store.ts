@@ -1,4 +1,4 @@
-import type { JournalEvent, JournalSink, JournalSource, Json, JsonObject, LeaseStore, Outcome, RunState } from '@faultline/core';
+import type { JournalEvent, JournalEventBody, JournalSink, JournalSource, Json, JsonObject, LeaseStore, Outcome, RunState } from '@faultline/core';
 
 /*
  * Conventions for everything below:
@@ -35,6 +35,58 @@ export interface RunRecord {
   readonly dryRun: boolean;
   /** Sequence number of the newest journal event (0: none yet). */
   readonly lastSeq: number;
+  /** The controller replica that owns (hosts) the run; absent for runs without an owner (CLI, older versions). */
+  readonly owner?: RunOwner;
+}
+
+/** Who owns a run across controller replicas: a per-run lease plus a fencing token. */
+export interface RunOwner {
+  /** Replica id (unique per live controller process). */
+  readonly replica: string;
+  /** Bumped by every adoption; a journal write under an older token is refused (RunOwnershipLostError). */
+  readonly token: number;
+  /** When the owner last renewed its lease. */
+  readonly renewedAt?: string;
+  /** When the lease runs out unless renewed; after that another replica may adopt the run. */
+  readonly expiresAt?: string;
+}
+
+/** Proof of ownership presented with a journal write. */
+export interface RunFence {
+  readonly replica: string;
+  readonly token: number;
+}
+
+/** An unfinished run whose owner's lease has expired (or that never had an owner). */
+export interface AdoptableRun {
+  readonly runId: string;
+  readonly state: RunState;
+  /** Absent: the run never had an owner (older version, or a process that did not claim it). */
+  readonly owner?: RunOwner;
+  /** Token the adoption must match (0 for never-owned runs). */
+  readonly token: number;
+}
+
+/**
+ * Run ownership for controller replicas sharing one store. All lease times come from the store's clock;
+ * replicas need roughly synchronised clocks (NTP), with owner TTLs far above the skew.
+ */
+export interface RunOwnershipStore {
+  /**
+   * Renews the owner lease of each run `replica` still owns under the given token and whose lease has not
+   * expired. Resolves the run ids renewed; a run missing from the answer is lost (expired or adopted).
+   */
+  renewRunOwnership(replica: string, runs: readonly { runId: string; token: number }[], ttlMs: number): Promise<string[]>;
+  /** Unfinished runs whose owner lease expired (or which never had an owner), oldest first. */
+  listAdoptableRuns(): Promise<AdoptableRun[]>;
+  /**
+   * Takes over one run with a single conditional UPDATE: succeeds only if the run is unfinished, its token
+   * is still `expectedToken` and its owner lease has expired (or it has no owner). Bumps the token.
+   * Resolves the new ownership, or undefined when another replica won or the owner renewed in time.
+   */
+  adoptRun(input: { runId: string; replica: string; expectedToken: number; ttlMs: number }): Promise<RunOwner | undefined>;
+  /** Gives a run up (its lease expires now) so a live replica adopts it at its next scan. No-op unless fenced owner. */
+  releaseRunOwnership(runId: string, fence: RunFence): Promise<void>;
 }
 
 export interface NewRun {
@@ -47,6 +99,8 @@ export interface NewRun {
   readonly dryRun?: boolean;
   readonly scheduleId?: string;
   readonly fencingToken?: number;
+  /** Claims the new run for a controller replica (owner lease of `ttlMs`, token 1). */
+  readonly owner?: { readonly replica: string; readonly ttlMs: number };
 }
 
 export interface RunQuery {
@@ -87,6 +141,11 @@ export interface RunStore {
  * transaction is durably committed. A `run-created` event creates the run row if it does not exist.
  */
 export interface JournalStore extends JournalSink, JournalSource {
+  /**
+   * With `fence`, the append commits only while `fence.replica` still owns the run under `fence.token`
+   * with an unexpired lease (checked in the same transaction); otherwise RunOwnershipLostError.
+   */
+  append(runId: string, body: JournalEventBody, fence?: RunFence): Promise<JournalEvent>;
   /** Events in `seq` order; `afterSeq` returns only newer ones (for tailing a live run). */
   read(runId: string, options?: { afterSeq?: number }): Promise<JournalEvent[]>;
 }
@@ -214,7 +273,7 @@ export interface ScheduleStore {
  * Everything the controller and CLI persist. Open with `openStore(url)`; the same behaviour on the
  * embedded SQLite file and on PostgreSQL.
  */
-export interface Store extends RunStore, JournalStore, ExperimentStore, TokenStore, AuditStore, HaltStore, ScheduleStore, LeaseStore {
+export interface Store extends RunStore, RunOwnershipStore, JournalStore, ExperimentStore, TokenStore, AuditStore, HaltStore, ScheduleStore, LeaseStore {
   readonly dialect: 'sqlite' | 'postgres';
   /** Where the data lives, without credentials (for logs). */
   readonly location: string;

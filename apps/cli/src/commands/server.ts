@@ -15,6 +15,9 @@ export interface ServerOptions {
   context?: string;
   docker?: boolean;
   verbose?: boolean;
+  replicaId?: string;
+  ownerTtl?: number;
+  adoptEvery?: number;
 }
 
 const loopback = (h: string) => h === '127.0.0.1' || h === 'localhost' || h === '::1';
@@ -39,10 +42,13 @@ export async function serverCommand(io: CliIo, opts: ServerOptions): Promise<num
     host: opts.host, port: opts.port, database: opts.database, authRequired: opts.auth, plugins,
     log: cliLogger(io, opts.verbose ?? false), logRequests: opts.verbose ?? false,
     ...(opts.allowHost?.length ? { allowHosts: opts.allowHost } : {}),
+    ...(opts.replicaId ? { replicaId: opts.replicaId } : {}),
+    ...(opts.ownerTtl ? { ownerTtlMs: opts.ownerTtl } : {}),
+    ...(opts.adoptEvery ? { adoptEveryMs: opts.adoptEvery } : {}),
   });
   for (const r of controller.recovery.recovered) io.stdout.write(`${p.yellow('recovered')} run ${r.runId} (${r.experiment}): ${r.detail}\n`);
   for (const s of controller.recovery.swept) io.stdout.write(`${p.yellow('swept')} ${s.description}\n`);
-  io.stdout.write(`${p.green('●')} faultline controller on ${controller.url}  ${p.dim(`(store: ${controller.store.location}; dashboard: ${controller.url}/ui/; API docs: ${controller.url}/docs)`)}\n`);
+  io.stdout.write(`${p.green('●')} faultline controller on ${controller.url}  ${p.dim(`(replica ${controller.runHost.replicaId}; store: ${controller.store.location}; dashboard: ${controller.url}/ui/; API docs: ${controller.url}/docs)`)}\n`);
   if (!opts.auth) io.stderr.write(p.yellow('warning: authentication is off (--no-auth); anyone on this machine can start runs\n'));
   await new Promise<void>((resolve) => {
     const off = io.onSignal((signal) => {
@@ -51,7 +57,10 @@ export async function serverCommand(io: CliIo, opts: ServerOptions): Promise<num
       resolve();
     });
   });
+  const handedOver = controller.runHost.revertPendingRunIds();
   await controller.close();
-  io.stdout.write('controller stopped; every run it hosted was reverted\n');
+  io.stdout.write(handedOver.length
+    ? `controller stopped; runs still waiting for a revert were handed over to the other replicas: ${handedOver.join(', ')}\n`
+    : 'controller stopped; every run it hosted was reverted\n');
   return 0;
 }

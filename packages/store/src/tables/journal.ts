@@ -2,7 +2,8 @@ import { NotFoundError, UsageError, isTerminal, runStates, type JournalEvent, ty
 import type { Kysely } from 'kysely';
 import type { Database } from '../database.js';
 import { nowIso, type StoreContext } from '../context.js';
-import { runSources, type RunSource } from '../store.js';
+import { runSources, type RunFence, type RunSource } from '../store.js';
+import { ownershipLost } from './ownership.js';
 import { insertLabels, newRunRow } from './runs.js';
 
 const terminalStates = runStates.filter((s) => isTerminal(s));
@@ -25,13 +26,13 @@ async function ensureRunRow(trx: Kysely<Database>, runId: string, at: string, bo
  * gap-free and unique per run even with concurrent appenders), mirrors transitions and verdicts onto the
  * run row, and inserts the event, all in one transaction that is committed durably before this resolves.
  */
-export async function appendEvent(ctx: StoreContext, runId: string, body: JournalEventBody): Promise<JournalEvent> {
+export async function appendEvent(ctx: StoreContext, runId: string, body: JournalEventBody, fence?: RunFence): Promise<JournalEvent> {
   if (typeof body?.type !== 'string') throw new UsageError(`journal event for run ${runId} has no type`);
   const at = nowIso(ctx);
   const text = JSON.stringify(body);
   return ctx.transact(async (trx) => {
     if (body.type === 'run-created') await ensureRunRow(trx, runId, at, body);
-    const updated = await trx
+    let update = trx
       .updateTable('runs')
       .set((eb) => ({
         last_seq: eb('last_seq', '+', 1),
@@ -46,9 +47,13 @@ export async function appendEvent(ctx: StoreContext, runId: string, body: Journa
           : {}),
         ...(body.type === 'verdict' ? { outcome: body.outcome, reason: body.reason } : {}),
       }))
-      .where('id', '=', runId)
-      .returning('last_seq')
-      .executeTakeFirst();
+      .where('id', '=', runId);
+    if (fence) update = update.where('owner', '=', fence.replica).where('owner_token', '=', fence.token).where('owner_expires_at', '>', at);
+    const updated = await update.returning('last_seq').executeTakeFirst();
+    if (updated === undefined && fence) {
+      const lost = await ownershipLost(trx, runId, fence, at);
+      if (lost) throw lost;
+    }
     if (updated === undefined) {
       throw new NotFoundError(`cannot append a ${body.type} event: run ${runId} does not exist`, {
         hint: 'Start a run\'s journal with a run-created event, or create the run with createRun first.',

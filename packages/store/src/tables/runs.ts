@@ -4,6 +4,7 @@ import type { Database, RunsTable } from '../database.js';
 import { nowIso, type StoreContext } from '../context.js';
 import { decodeCursor, encodeCursor } from '../cursor.js';
 import { IdempotencyConflictError, isUniqueViolation } from '../errors.js';
+import { newOwnerColumns, ownerOf } from './ownership.js';
 import { runSources, type NewRun, type RunPage, type RunQuery, type RunRecord, type RunSource } from '../store.js';
 
 export function toRunRecord(row: Selectable<RunsTable>): RunRecord {
@@ -26,6 +27,7 @@ export function toRunRecord(row: Selectable<RunsTable>): RunRecord {
     source: row.source as RunSource,
     dryRun: row.dry_run === 1,
     lastSeq: Number(row.last_seq),
+    ...(ownerOf(row) ? { owner: ownerOf(row)! } : {}),
   };
 }
 
@@ -57,6 +59,7 @@ export function newRunRow(at: string, run: NewRun & { runId: string }, idempoten
     source: run.source,
     dry_run: run.dryRun ? 1 : 0,
     last_seq: 0,
+    ...newOwnerColumns(new Date(at), run.owner),
   };
 }
 

@@ -1,0 +1,86 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { afterEach, beforeEach, expect, it } from 'vitest';
+import { startProxyServer, type ProxyServer } from '@faultline/proxy';
+import { startController, type Controller } from './server.js';
+import { experimentParser } from './experiment-parser.js';
+
+// Revert while the backend is down: the embedded proxy's API goes away mid-run (its toxics persist in a
+// state file, like a Toxiproxy that restarts); the run stays revert-pending, the owner retries with
+// backoff, the metric shows it, and when the API comes back the retry reverts it.
+let dir: string;
+let upstream: net.Server;
+let proxy: ProxyServer | undefined;
+let controller: Controller | undefined;
+
+beforeEach(async () => {
+  dir = await mkdtemp(path.join(os.tmpdir(), 'faultline-pending-'));
+  upstream = net.createServer((s) => s.pipe(s));
+  await new Promise<void>((r) => upstream.listen(0, '127.0.0.1', r));
+});
+afterEach(async () => {
+  await controller?.close();
+  await proxy?.close();
+  await new Promise((r) => upstream.close(r));
+  await rm(dir, { recursive: true, force: true });
+});
+
+async function until(what: string, pred: () => Promise<boolean>): Promise<void> {
+  for (let i = 0; i < 3000; i++) {
+    if (await pred()) return;
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  throw new Error(`${what}: not reached`);
+}
+
+it('a run whose Toxiproxy API is down stays revert-pending, is retried with backoff by its owner, and is reverted when the API returns', { timeout: 120_000 }, async () => {
+  const stateFile = path.join(dir, 'proxy-state.json');
+  proxy = await startProxyServer({ port: 0, stateFile });
+  const port = proxy.port;
+  // In-process proxy API for the test's own checks: the controller is the only HTTP client of the proxy.
+  await proxy.proxies.create({ name: 'redis', listen: '127.0.0.1:0', upstream: `127.0.0.1:${(upstream.address() as net.AddressInfo).port}` });
+  const api = proxy.url;
+  const toxics = async () => proxy!.proxies.listToxics('redis').map((t) => t.name);
+
+  controller = await startController({ database: `sqlite:${path.join(dir, 'faultline.db')}`, port: 0, authRequired: false, rateLimitPerMinute: false, revertRetryMs: 100, replicaId: 'replica-a' });
+  const experiment = await experimentParser(controller.registry)(`apiVersion: faultline.dev/v1
+kind: Experiment
+metadata: { name: slow-redis }
+spec:
+  duration: 1h
+  revert: { timeout: 1s, maxAttempts: 2, initialBackoff: 20ms, maxBackoff: 50ms }
+  targets:
+    redis: { toxiproxy: { api: "${api}", proxy: redis } }
+  faults:
+    - { name: slow, type: toxiproxy.latency, target: redis, with: { latency: 100ms } }
+`, 'test');
+  const { run } = await controller.runHost.start({ experiment, source: 'api' });
+  const state = async () => (await controller!.store.getRun(run.runId))!;
+  await until('holding', async () => {
+    const r = await state();
+    if (['failed', 'aborted', 'completed'].includes(r.state)) throw new Error(`run ended early: ${r.state} ${r.reason}`);
+    return r.state === 'holding';
+  });
+  expect(await toxics()).toHaveLength(1);
+
+  await proxy.close(); // the Toxiproxy API goes away with the toxic still in place (persisted)
+  proxy = undefined;
+  await controller.runHost.abort(run.runId, 'operator abort while the proxy is down');
+  await until('revert-pending', async () => (await state()).state === 'revert-pending');
+  expect((await state()).reason).toMatch(/could not revert "slow" on redis after 2 attempts/);
+  const metric = async () => Number(/^faultline_runs_revert_pending (\d+)/m.exec(await (await fetch(`${controller!.url}/metrics`)).text())?.[1]);
+  expect(await metric()).toBe(1);
+  // Background retries keep failing while the API is down: the run stays revert-pending, never finished.
+  await until('two failed background retries', async () => (await controller!.store.read(run.runId)).filter((e) => e.type === 'note' && e.message.includes('background retry')).length >= 2);
+  expect(['revert-pending', 'reverting']).toContain((await state()).state); // a retry may be in flight
+  expect(await metric()).toBe(1);
+
+  proxy = await startProxyServer({ port, stateFile }); // the API comes back, toxic and all
+  expect(await toxics()).toHaveLength(1);
+  await until('reverted by a retry', async () => (await state()).state === 'aborted');
+  expect(await toxics()).toEqual([]);
+  expect((await state()).reason).toMatch(/^revert-pending run retried by its owner, replica replica-a \(background retry \d+\); reverted 1 fault record\(s\) in \d+ ms$/);
+  expect(await metric()).toBe(0);
+});
