@@ -140,7 +140,7 @@ export class RunHost {
 
   /** The live handle of a run hosted here (game days wait on it); undefined when it is not active here. */
   handle(runId: string): RunHandle | undefined {
-    return this.active.get(runId);
+    return this.owned.get(runId)?.handle;
   }
 
   isActive(runId: string): boolean {

@@ -72,7 +72,7 @@ export async function gamedayResumeCommand(io: CliIo, dayIdArg: string | undefin
   }
   const r = recovered.recovered;
   if (r) {
-    lines.push('', `${r.action === 'revert-pending' || r.action === 'skipped-alive' ? p.red('✗') : p.green('✓')} step ${r.step + 1}${r.runId ? ` (run ${r.runId})` : ''}: ${r.detail}`);
+    lines.push('', `${r.action === 'revert-pending' || r.action === 'skipped-alive' || r.action === 'error' ? p.red('✗') : p.green('✓')} step ${r.step + 1}${r.runId ? ` (run ${r.runId})` : ''}: ${r.detail}`);
     for (const f of r.faults) lines.push(`    ${f.reverted ? p.green('reverted') : p.red('still active')} ${f.fault} on ${f.target}`);
   }
   io.stdout.write(lines.join('\n') + '\n');

@@ -34,7 +34,7 @@ export type ResumeDecision = 'continue' | 'retry' | 'end';
 export interface RecoveredStep {
   step: number;
   runId?: string;
-  action: 'reverted' | 'nothing-to-revert' | 'revert-pending' | 'skipped-alive' | 'no-run-journal';
+  action: 'reverted' | 'nothing-to-revert' | 'revert-pending' | 'skipped-alive' | 'error' | 'no-run-journal';
   detail: string;
   faults: { fault: string; target: string; reverted: boolean }[];
 }

@@ -74,7 +74,7 @@ export async function recoverDay(opts: RecoverDayOptions): Promise<RecoveredDay>
         : { step: flight.step, runId: flight.runId, action: 'nothing-to-revert', detail: 'the run had already ended', faults: [] };
     }
   }
-  if (recovered.action === 'revert-pending' || recovered.action === 'skipped-alive') return { events, replayed, recovered, pending: true };
+  if (recovered.action === 'revert-pending' || recovered.action === 'skipped-alive' || recovered.action === 'error') return { events, replayed, recovered, pending: true };
   const reverted = recovered.faults.filter((f) => f.reverted).length;
   const ended = await opts.journal.append(opts.dayId, {
     type: 'step-ended', step: flight.step, status: 'aborted', by: 'recover',
