@@ -86,7 +86,9 @@ describe('secret references never reach an artefact', () => {
     // Inject answers 400 with the token echoed: the run fails, and the error message must be scrubbed.
     const run = spawnCli(['run', file, '--output', 'json', '--verbose', '--state-dir', stateDir, '--junit', path.join(dir, 'r.xml'), '--report', path.join(dir, 'r.html')], { env: { SETTINGS_TOKEN: SECRET } });
     expect(await run.exit).toBe(3);
-    const result = JSON.parse(run.stdout().trim().split('\n').find((l) => l.startsWith('{"type":"result"'))!) as { runId: string; outcome: string; reason: string };
+    // -o json: one result document.
+    const result = JSON.parse(run.stdout()) as { kind: string; runId: string; outcome: string; reason: string };
+    expect(result.kind).toBe('RunResult');
     expect(result.outcome).toBe('failed');
     expect(result.reason).toMatch(/answered 400.*\[redacted\]/);
     const report = spawnCli(['report', result.runId, '--format', 'json', '--state-dir', stateDir, '--out', path.join(dir, 'r.json')]);
