@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { SpecInvalidError, UsageError, type Experiment, type Registry } from '@faultline/core';
 import { parseExperiment } from '@faultline/spec';
-import { looksLikeGameDay } from '@faultline/gameday';
+import { looksLikeGameDay } from '@faultline/gameday/detect';
 import { buildRegistry, kindsMentioned } from './registry.js';
 
 /**

@@ -35,7 +35,8 @@ async function token(scopes: string): Promise<string> {
   return JSON.parse(t.stdout()).secret;
 }
 async function startServer(): Promise<{ url: string; proc: CliProcess }> {
-  const proc = spawnCli(['server', '--port', '0', '--database', db(), '--owner-ttl', '4000', '--adopt-every', '250']);
+  // The tests poll run state every few ms; the per-token rate limit is for real clients.
+  const proc = spawnCli(['server', '--port', '0', '--database', db(), '--owner-ttl', '4000', '--adopt-every', '250', '--rate-limit', '0']);
   servers.push(proc);
   const line = await proc.waitForLine((l) => l.includes('faultline controller on'), 120_000);
   return { url: /on (http:\/\/[\d.:]+)/.exec(line)![1]!, proc };

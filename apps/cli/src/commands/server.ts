@@ -18,6 +18,8 @@ export interface ServerOptions {
   replicaId?: string;
   ownerTtl?: number;
   adoptEvery?: number;
+  /** Requests per minute per token (per address without one); 0 turns the limit off. */
+  rateLimit?: number;
 }
 
 const loopback = (h: string) => h === '127.0.0.1' || h === 'localhost' || h === '::1';
@@ -45,6 +47,7 @@ export async function serverCommand(io: CliIo, opts: ServerOptions): Promise<num
     ...(opts.replicaId ? { replicaId: opts.replicaId } : {}),
     ...(opts.ownerTtl ? { ownerTtlMs: opts.ownerTtl } : {}),
     ...(opts.adoptEvery ? { adoptEveryMs: opts.adoptEvery } : {}),
+    ...(opts.rateLimit !== undefined ? { rateLimitPerMinute: opts.rateLimit === 0 ? false : opts.rateLimit } : {}),
   });
   for (const r of controller.recovery.recovered) io.stdout.write(`${p.yellow('recovered')} run ${r.runId} (${r.experiment}): ${r.detail}\n`);
   for (const s of controller.recovery.swept) io.stdout.write(`${p.yellow('swept')} ${s.description}\n`);

@@ -5,7 +5,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { loadExperiment, type Loaded } from '../load.js';
 import { buildRegistry, kindsMentioned } from '../registry.js';
-import { looksLikeGameDay } from '@faultline/gameday';
+import { looksLikeGameDay } from '@faultline/gameday/detect';
 
 /** `faultline validate FILE...`: every experiment (and `kind: Schedule`) file is checked; exit 64 if any is invalid. */
 export async function validateCommand(io: CliIo, files: string[], opts: { output?: string }): Promise<number> {

@@ -20,7 +20,8 @@ export interface ReplicaOptions {
 /** Starts a replica and resolves once it listens (after its start-up recovery). */
 export async function startReplica(o: ReplicaOptions): Promise<Replica> {
   const proc = spawnCli([
-    'server', '--port', '0', '--no-auth', '--database', o.database, '--replica-id', o.id,
+    // The tests poll every run's state; the per-address rate limit is for real clients.
+    'server', '--port', '0', '--no-auth', '--rate-limit', '0', '--database', o.database, '--replica-id', o.id,
     ...(o.ownerTtlMs ? ['--owner-ttl', String(o.ownerTtlMs)] : []),
     ...(o.adoptEveryMs ? ['--adopt-every', String(o.adoptEveryMs)] : []),
     ...(o.extraArgs ?? []),

@@ -6,6 +6,7 @@ import {
 } from '@faultline/spec';
 import { gameDayDefaults, type ExpectedOutcome, type GameDay, type GameDayStep, type GateAnswer } from '../model.js';
 import { gameDaySchema, stepKindKeys } from './gameday-schema.js';
+export { looksLikeGameDay } from './detect.js';
 
 export interface ParseGameDayOptions {
   /** File name shown in every issue. */
@@ -32,11 +33,6 @@ export function parseGameDay(text: string, options: ParseGameDayOptions = {}): G
   const issues = validateGameDayDocument(doc, expanded.value, options.registry);
   if (issues.length > 0) throw invalid(issues, options.file);
   return normalizeGameDay(expanded.value as Obj);
-}
-
-/** True when a text looks like a GameDay document (cheap, before parsing). */
-export function looksLikeGameDay(text: string): boolean {
-  return /^kind:\s*["']?GameDay["']?\s*$/m.test(text) || /"kind"\s*:\s*"GameDay"/.test(text);
 }
 
 /** Every issue of a GameDay document; empty when it is valid. */
