@@ -16,7 +16,7 @@ export interface ControllerOptions {
   port?: number;
   /** `sqlite:path`, a file path, or `postgres://...` (default: .faultline/faultline.db). */
   database?: string;
-  /** Hosts probes and Toxiproxy APIs may reach (CI experiments must not turn the controller into an open proxy). */
+  /** Hosts probes, Toxiproxy APIs, http.call, notify webhooks and Grafana annotations may reach (CI experiments must not turn the controller into an open proxy). */
   allowHosts?: readonly string[];
   authRequired?: boolean;
   rateLimitPerMinute?: number | false;
@@ -70,10 +70,10 @@ export async function startController(opts: ControllerOptions = {}): Promise<Con
     ...(opts.adoptEveryMs ? { adoptEveryMs: opts.adoptEveryMs } : {}),
   });
   let ready = false;
-  const schedules = new ScheduleService({ store, runHost, parse: experimentParser(registry), log, clock });
+  const schedules = new ScheduleService({ store, runHost, parse: experimentParser(registry, allow), log, clock });
   const gamedays = new GameDayHost({ runHost, registry, log, clock });
   const app = await buildApp({
-    store, registry, runHost, metrics, schedules, gamedays, clock, ready: () => ready,
+    store, registry, runHost, metrics, schedules, gamedays, clock, ready: () => ready, ...allow,
     logger: opts.logRequests ?? false,
     ...(opts.authRequired !== undefined ? { authRequired: opts.authRequired } : {}),
     ...(opts.rateLimitPerMinute !== undefined ? { rateLimitPerMinute: opts.rateLimitPerMinute } : {}),
