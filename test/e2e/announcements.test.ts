@@ -173,6 +173,32 @@ describe('run announcements', () => {
     expect(notes[0]?.data).toMatchObject({ annotations: 'ops', delivered: false, attempts: 3 });
   });
 
+  it('with an allow-list, webhook URLs (also ones resolved from a secret reference) and Grafana outside it are refused at the call and reported', async () => {
+    const h = await hook();
+    const g = await grafana();
+    const backend = new FakeBackend();
+    backend.addTargets(1);
+    const exp = experiment({ durationMs: 20 });
+    const announced = {
+      ...exp,
+      spec: {
+        ...exp.spec,
+        notify: [{ name: 'hidden', kind: 'webhook' as const, url: { secretRef: { env: 'HOOK_URL' } }, on: ['started'] as const, timeoutMs: 1000, retries: 2 }],
+        annotations: [{ name: 'ops', url: g.url, token: { secretRef: { env: 'GRAFANA_TOKEN' } }, tags: [], timeoutMs: 1000 }],
+      },
+    };
+    const journal = new MemoryJournal();
+    const secrets = defaultSecretResolver([], { HOOK_URL: h.url, GRAFANA_TOKEN: 'glsa_stand_in_token' });
+    const result = await new Engine({ registry: fakeRegistry(backend), journal, secrets, allowHosts: ['*.example.com'] }).start(announced, { runId: 'r000000000005' }).done;
+    expect(result.outcome).toBe('completed');
+    expect(backend.active.size).toBe(0);
+    expect(h.received).toHaveLength(0);
+    expect(g.requests).toHaveLength(0);
+    const notes = (await journal.read('r000000000005')).filter((e): e is Extract<JournalEvent, { type: 'note' }> => e.type === 'note').map((e) => e.message);
+    const refused = 'host "127.0.0.1" is not in the allowHosts setting (allowed: *.example.com); ask an operator to add it (--allow-host)';
+    expect(notes).toEqual([`notify "hidden": could not deliver started after 1 attempt: ${refused}`, `annotations "ops": annotating "fault-0" on t0 failed: ${refused}`]);
+  });
+
   it('a failing or hanging webhook and a refusing Grafana never hold up the revert and are reported in the run', async () => {
     const failing = await hook('fail');
     const hanging = await hook('hang');

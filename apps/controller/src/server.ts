@@ -63,7 +63,7 @@ export async function startController(opts: ControllerOptions = {}): Promise<Con
   const registry = createRegistry([toxiproxyPlugin(allow), probesPlugin(allow), httpPlugin(allow), ...(opts.plugins ?? [])]);
   const metrics = new ControllerMetrics();
   const runHost = new RunHost({
-    store, registry, log, metrics, clock,
+    store, registry, log, metrics, clock, ...allow,
     ...(opts.revertRetryMs ? { revertRetryMs: opts.revertRetryMs } : {}),
     ...(opts.replicaId ? { replicaId: opts.replicaId } : {}),
     ...(opts.ownerTtlMs ? { ownerTtlMs: opts.ownerTtlMs } : {}),

@@ -1,4 +1,4 @@
-import { backoffMs, silentLogger, sleep, type GrafanaAnnotationSpec, type JournalEvent, type JournalEventBody, type Logger, type SecretResolver } from '@faultline/core';
+import { backoffMs, isHostAllowed, silentLogger, sleep, type GrafanaAnnotationSpec, type JournalEvent, type JournalEventBody, type Logger, type SecretResolver } from '@faultline/core';
 
 export interface GrafanaAnnotatorOptions {
   readonly specs: readonly GrafanaAnnotationSpec[];
@@ -7,6 +7,8 @@ export interface GrafanaAnnotatorOptions {
   /** Reports failed calls in the run (a journal note). Must not throw. */
   readonly report: (body: JournalEventBody) => Promise<void>;
   readonly log?: Logger;
+  /** Hosts Grafana calls may go to (the controller's --allow-host list); undefined allows any. */
+  readonly allowHosts?: readonly string[];
   /** Extra attempts after a network error, a timeout, 429 or 5xx (not after other 4xx). Default 2. */
   readonly retries?: number;
   /** Backoff between attempts (doubling, jittered). Default 200 ms up to 2 s. */
@@ -112,7 +114,10 @@ export class GrafanaAnnotator {
     const backoff = this.opts.backoff ?? DEFAULT_BACKOFF;
     let problem = 'not attempted';
     let attempts = 0;
-    for (let attempt = 1; attempt <= retries + 1; attempt++) {
+    const host = URL.canParse(spec.url) ? new URL(spec.url).hostname : spec.url;
+    const refused = !isHostAllowed(host, this.opts.allowHosts);
+    if (refused) problem = `host "${host}" is not in the allowHosts setting (allowed: ${this.opts.allowHosts?.join(', ') || 'none'}); ask an operator to add it (--allow-host)`;
+    for (let attempt = 1; !refused && attempt <= retries + 1; attempt++) {
       attempts = attempt;
       const answer = await this.attempt(spec, method, path, body);
       if (answer.ok) return answer.value;
