@@ -1,12 +1,14 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
 import { createRegistry } from '@faultline/core';
+import { createManualClock, createManualTicker } from '@faultline/scheduler';
 import { openStore, type Store } from '@faultline/store';
 import { FakeBackend, fakePlugin } from '@faultline/testing';
 import { buildApp } from './app.js';
 import { experimentParser } from './experiment-parser.js';
 import { ControllerMetrics } from './metrics.js';
 import { RunHost } from './run-host.js';
+import { ScheduleService } from './schedule-service.js';
 
 const definition = (opts: { hook: string; grafana: string; slack?: string }) => `apiVersion: faultline.dev/v1
 kind: Experiment
@@ -31,6 +33,7 @@ let app: FastifyInstance;
 let store: Store;
 let runHost: RunHost;
 let runner: string;
+let schedules: ScheduleService;
 const registry = createRegistry([fakePlugin(new FakeBackend())]);
 const allowHosts = ['127.0.0.1', '*.hooks.example.com'];
 
@@ -38,10 +41,13 @@ beforeEach(async () => {
   store = await openStore(':memory:');
   const metrics = new ControllerMetrics();
   runHost = new RunHost({ store, registry, metrics });
-  app = await buildApp({ store, registry, runHost, metrics, rateLimitPerMinute: false, allowHosts });
+  const clock = createManualClock(new Date('2026-03-02T10:00:00Z'));
+  schedules = new ScheduleService({ store, runHost, parse: experimentParser(registry, { allowHosts }), allowHosts, ticker: createManualTicker(), clock, holderId: 'replica-a' });
+  app = await buildApp({ store, registry, runHost, metrics, schedules, rateLimitPerMinute: false, allowHosts, clock });
   runner = (await store.createToken({ name: 'ci', scopes: ['run'] })).secret;
 });
 afterEach(async () => {
+  await schedules.stop();
   await runHost.close();
   await app.close();
   await store.close();
@@ -80,5 +86,28 @@ describe('notify webhook and Grafana URLs against the controller allow-list', ()
     );
     // Without an allow-list (the default), every host is fine.
     await expect(experimentParser(registry)(definition({ hook: 'https://collector.evil.test/x', grafana: 'http://grafana.internal:3000' }), 'exp.yaml')).resolves.toMatchObject({ metadata: { name: 'outbound' } });
+  });
+
+  it('a schedule whose heads-up webhook names another host is refused too', async () => {
+    const headers = { authorization: `Bearer ${runner}` };
+    const stored = await app.inject({ method: 'POST', url: '/v1/experiments', headers, payload: { definition: definition({ hook: 'http://127.0.0.1/x', grafana: 'http://127.0.0.1:3000' }) } });
+    expect(stored.statusCode).toBeLessThan(300);
+    const schedule = (url: string) => `apiVersion: faultline.dev/v1
+kind: Schedule
+metadata: { name: weekly }
+spec:
+  experiment: outbound
+  cron: "0 10 * * mon"
+  timeZone: UTC
+  notify:
+    - name: team
+      slack: { url: "${url}" }
+      on: [heads-up]
+`;
+    const refused = await app.inject({ method: 'POST', url: '/v1/schedules', headers, payload: { definition: schedule('https://hooks.slack.com/services/T/B/x') } });
+    expect(refused.statusCode).toBe(400);
+    expect(refused.json().issues).toEqual([expect.objectContaining({ path: 'spec.notify[0].slack.url', found: 'hooks.slack.com' })]);
+    const ok = await app.inject({ method: 'POST', url: '/v1/schedules', headers, payload: { definition: schedule('https://ci.hooks.example.com/x') } });
+    expect(ok.statusCode).toBeLessThan(300);
   });
 });

@@ -1,4 +1,4 @@
-import { isSecretValue, SpecInvalidError, type Experiment, type SpecIssue } from '@faultline/core';
+import { isSecretValue, SpecInvalidError, type Experiment, type NotifySpec, type SpecIssue } from '@faultline/core';
 import { isHostAllowed } from '@faultline/probes';
 
 /**
@@ -7,28 +7,27 @@ import { isHostAllowed } from '@faultline/probes';
  * as secret references cannot be seen before use and are not checked here.
  */
 export function outboundHostIssues(experiment: Experiment, allowHosts: readonly string[] | undefined): SpecIssue[] {
-  if (allowHosts === undefined) return [];
-  const issues: SpecIssue[] = [];
-  const check = (raw: string, path: string, what: string): void => {
-    let host: string;
-    try {
-      host = new URL(raw).hostname;
-    } catch {
-      return; // the schema reports malformed URLs
-    }
-    if (isHostAllowed(host, allowHosts)) return;
-    issues.push({
-      path,
-      message: `${what} may not call host "${host}": it is not in the controller's allowHosts setting (allowed: ${allowHosts.join(', ') || 'none'}); ask an operator to add it (--allow-host) or use an allowed host`,
-      found: host,
-      allowed: [...allowHosts],
-    });
-  };
-  experiment.spec.notify?.forEach((n, i) => {
-    if (!isSecretValue(n.url)) check(n.url, `spec.notify[${i}].${n.kind}.url`, `notify webhook "${n.name}"`);
-  });
-  experiment.spec.annotations?.forEach((a, i) => check(a.url, `spec.annotations[${i}].grafana.url`, `Grafana annotations "${a.name}"`));
-  return issues;
+  return [
+    ...notifyHostIssues(experiment.spec.notify, allowHosts),
+    ...(experiment.spec.annotations ?? []).flatMap((a, i) => hostIssue(a.url, `spec.annotations[${i}].grafana.url`, `Grafana annotations "${a.name}"`, allowHosts)),
+  ];
+}
+
+/** The same check for a `notify:` list (experiments and schedules). */
+export function notifyHostIssues(notify: readonly NotifySpec[] | undefined, allowHosts: readonly string[] | undefined): SpecIssue[] {
+  return (notify ?? []).flatMap((n, i) => (isSecretValue(n.url) ? [] : hostIssue(n.url, `spec.notify[${i}].${n.kind}.url`, `notify webhook "${n.name}"`, allowHosts)));
+}
+
+function hostIssue(raw: string, path: string, what: string, allowHosts: readonly string[] | undefined): SpecIssue[] {
+  if (allowHosts === undefined || !URL.canParse(raw)) return []; // the schema reports malformed URLs
+  const host = new URL(raw).hostname;
+  if (isHostAllowed(host, allowHosts)) return [];
+  return [{
+    path,
+    message: `${what} may not call host "${host}": it is not in the controller's allowHosts setting (allowed: ${allowHosts.join(', ') || 'none'}); ask an operator to add it (--allow-host) or use an allowed host`,
+    found: host,
+    allowed: [...allowHosts],
+  }];
 }
 
 /** Throws SpecInvalidError listing every refused host (see outboundHostIssues). */

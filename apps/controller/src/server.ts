@@ -70,7 +70,7 @@ export async function startController(opts: ControllerOptions = {}): Promise<Con
     ...(opts.adoptEveryMs ? { adoptEveryMs: opts.adoptEveryMs } : {}),
   });
   let ready = false;
-  const schedules = new ScheduleService({ store, runHost, parse: experimentParser(registry, allow), log, clock });
+  const schedules = new ScheduleService({ store, runHost, parse: experimentParser(registry, allow), ...allow, log, clock });
   const gamedays = new GameDayHost({ runHost, registry, log, clock });
   const app = await buildApp({
     store, registry, runHost, metrics, schedules, gamedays, clock, ready: () => ready, ...allow,
