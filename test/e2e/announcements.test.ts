@@ -139,6 +139,66 @@ describe('run announcements', () => {
     expect(g.requests.map((r) => r.method).sort()).toEqual(['PATCH', 'PATCH', 'POST', 'POST']);
   });
 
+  it('Grafana calls are retried with backoff on 503: a restarting Grafana still gets its closed region; one that stays down is reported once', async () => {
+    const env = { GRAFANA_TOKEN: 'glsa_stand_in_token' };
+    const run = async (g: GrafanaStandIn, runId: string) => {
+      const backend = new FakeBackend();
+      backend.addTargets(1);
+      const exp = experiment({ durationMs: 20 });
+      const announced = { ...exp, spec: { ...exp.spec, annotations: [{ name: 'ops', url: g.url, token: { secretRef: { env: 'GRAFANA_TOKEN' } }, tags: [], timeoutMs: 2000 }] } };
+      const journal = new MemoryJournal();
+      const result = await new Engine({ registry: fakeRegistry(backend), journal, secrets: defaultSecretResolver([], env) }).start(announced, { runId }).done;
+      expect(result.outcome).toBe('completed');
+      expect(backend.active.size).toBe(0);
+      return journal.read(runId);
+    };
+
+    // Two 503s, then Grafana is back: the third POST lands, the PATCH closes the region at the revert time.
+    const restarting = await grafana();
+    restarting.failNext(2);
+    const events = await run(restarting, 'r000000000003');
+    expect(restarting.requests.map((r) => r.method)).toEqual(['POST', 'POST', 'POST', 'PATCH']);
+    const [region] = [...restarting.annotations.values()];
+    const reverted = events.find((e): e is Extract<JournalEvent, { type: 'fault-reverted' }> => e.type === 'fault-reverted')!;
+    expect(region?.timeEnd).toBe(Date.parse(reverted.at));
+    expect(events.filter((e) => e.type === 'note')).toEqual([]);
+
+    // Down for good: 1 + 2 retries, then one note; the run still completes with its fault reverted.
+    const down = await grafana();
+    down.failNext(1_000);
+    const failed = await run(down, 'r000000000004');
+    expect(down.requests.map((r) => r.method)).toEqual(['POST', 'POST', 'POST']);
+    const notes = failed.filter((e): e is Extract<JournalEvent, { type: 'note' }> => e.type === 'note');
+    expect(notes.map((n) => n.message)).toEqual(['annotations "ops": annotating "fault-0" on t0 failed after 3 attempts: Grafana answered 503: Service Unavailable']);
+    expect(notes[0]?.data).toMatchObject({ annotations: 'ops', delivered: false, attempts: 3 });
+  });
+
+  it('with an allow-list, webhook URLs (also ones resolved from a secret reference) and Grafana outside it are refused at the call and reported', async () => {
+    const h = await hook();
+    const g = await grafana();
+    const backend = new FakeBackend();
+    backend.addTargets(1);
+    const exp = experiment({ durationMs: 20 });
+    const announced = {
+      ...exp,
+      spec: {
+        ...exp.spec,
+        notify: [{ name: 'hidden', kind: 'webhook' as const, url: { secretRef: { env: 'HOOK_URL' } }, on: ['started'] as const, timeoutMs: 1000, retries: 2 }],
+        annotations: [{ name: 'ops', url: g.url, token: { secretRef: { env: 'GRAFANA_TOKEN' } }, tags: [], timeoutMs: 1000 }],
+      },
+    };
+    const journal = new MemoryJournal();
+    const secrets = defaultSecretResolver([], { HOOK_URL: h.url, GRAFANA_TOKEN: 'glsa_stand_in_token' });
+    const result = await new Engine({ registry: fakeRegistry(backend), journal, secrets, allowHosts: ['*.example.com'] }).start(announced, { runId: 'r000000000005' }).done;
+    expect(result.outcome).toBe('completed');
+    expect(backend.active.size).toBe(0);
+    expect(h.received).toHaveLength(0);
+    expect(g.requests).toHaveLength(0);
+    const notes = (await journal.read('r000000000005')).filter((e): e is Extract<JournalEvent, { type: 'note' }> => e.type === 'note').map((e) => e.message);
+    const refused = 'host "127.0.0.1" is not in the allowHosts setting (allowed: *.example.com); ask an operator to add it (--allow-host)';
+    expect(notes).toEqual([`notify "hidden": could not deliver started after 1 attempt: ${refused}`, `annotations "ops": annotating "fault-0" on t0 failed: ${refused}`]);
+  });
+
   it('a failing or hanging webhook and a refusing Grafana never hold up the revert and are reported in the run', async () => {
     const failing = await hook('fail');
     const hanging = await hook('hang');

@@ -94,7 +94,7 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
     .option('--host <host>', 'address to bind', '127.0.0.1')
     .option('--port <port>', 'port', int('--port'), 8080)
     .addOption(database)
-    .option('--allow-host <host...>', 'hosts that probes and Toxiproxy APIs in experiments may reach (default: any)')
+    .option('--allow-host <host...>', 'hosts that probes, Toxiproxy APIs, http.call, notify webhooks and Grafana annotations in experiments may reach (default: any)')
     .option('--no-auth', 'no bearer tokens (loopback only; for local experiments)')
     .option('--kubernetes', 'enable Kubernetes faults and probes')
     .option('--docker', 'enable Docker faults and probes')

@@ -39,6 +39,8 @@ export interface AppDeps {
   ssePollMs?: number;
   /** Where routes read "now" (schedule previews). Default: the system clock. */
   clock?: Clock;
+  /** The controller's host allow-list (`--allow-host`): notify and Grafana URLs of submitted experiments must match it. */
+  allowHosts?: readonly string[];
   /** Serve the web dashboard at /ui (default true). */
   dashboard?: boolean;
   /** Where the built dashboard is (tests); default: @faultline/dashboard-ui's assets folder. */
@@ -72,7 +74,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     });
   }
   await app.register(authPlugin, { store: deps.store, required: deps.authRequired ?? true });
-  const parse = experimentParser(deps.registry);
+  const parse = experimentParser(deps.registry, deps.allowHosts ? { allowHosts: deps.allowHosts } : {});
   if (deps.dashboard !== false) {
     await app.register(dashboardPlugin, { store: deps.store, registry: deps.registry, parse, authRequired: deps.authRequired ?? true, clock: deps.clock ?? systemClock, ...(deps.dashboardAssetsDir ? { assetsDir: deps.dashboardAssetsDir } : {}) });
   }

@@ -33,6 +33,8 @@ export interface RunHostOptions {
   ownerTtlMs?: number;
   /** How often to look for runs whose owner stopped renewing (ms, default 5 s). */
   adoptEveryMs?: number;
+  /** The controller's --allow-host list: notify webhooks and Grafana annotations of hosted runs may call only these. */
+  allowHosts?: readonly string[];
 }
 
 /** What a replica did with one run it adopted. */
@@ -85,6 +87,7 @@ export class RunHost {
       log: this.log,
       onEvent: (e) => this.onEvent(e),
       clock: this.clock,
+      ...(deps.allowHosts ? { allowHosts: deps.allowHosts } : {}),
     });
   }
 

@@ -1,11 +1,12 @@
 import os from 'node:os';
-import { ConflictError, NotFoundError, isTerminal, runStates, silentLogger, systemClock, type Logger, type RunState } from '@faultline/core';
+import { ConflictError, NotFoundError, SpecInvalidError, isTerminal, runStates, silentLogger, systemClock, type Logger, type RunState } from '@faultline/core';
 import {
   createScheduler, loadCalendars, parseSchedule, parseScheduleObject, preview, toScheduleDocument,
   type Clock, type Schedule, type SchedulePreview, type Scheduler, type ScheduleSource, type StoredSchedule, type Ticker,
 } from '@faultline/scheduler';
 import type { ScheduleFire, ScheduleRecord, Store } from '@faultline/store';
 import type { ExperimentParser } from './experiment-parser.js';
+import { notifyHostIssues } from './outbound-hosts.js';
 import { defaultSecretResolver, deliverNotice } from '@faultline/engine';
 import type { RunHost } from './run-host.js';
 
@@ -20,7 +21,7 @@ const active = runStates.filter((s) => !isTerminal(s)) as RunState[];
 export class ScheduleService {
   private readonly scheduler: Scheduler;
 
-  constructor(private readonly deps: { store: Store; runHost: RunHost; parse: ExperimentParser; log?: Logger; ticker?: Ticker; clock?: Clock; leaseTtlMs?: number; holderId?: string }) {
+  constructor(private readonly deps: { store: Store; runHost: RunHost; parse: ExperimentParser; allowHosts?: readonly string[]; log?: Logger; ticker?: Ticker; clock?: Clock; leaseTtlMs?: number; holderId?: string }) {
     const { store } = deps;
     const source: ScheduleSource = {
       list: async () => (await store.listSchedules()).map((r) => this.stored(r)),
@@ -66,7 +67,7 @@ export class ScheduleService {
           at: (deps.clock ?? systemClock).now().toISOString(), firesAt: firesAt.toISOString(),
         };
         for (const spec of notify) {
-          void deliverNotice(spec, notice, { secrets, ...(deps.clock ? { clock: deps.clock } : {}) }).then((r) => {
+          void deliverNotice(spec, notice, { secrets, ...(deps.clock ? { clock: deps.clock } : {}), ...(deps.allowHosts ? { allowHosts: deps.allowHosts } : {}) }).then((r) => {
             if (!r.ok) (deps.log ?? silentLogger).warn({ scheduleId: stored.scheduleId, notify: spec.name, attempts: r.attempts }, `heads-up to "${spec.name}" failed: ${r.error ?? 'unknown error'}`);
           });
         }
@@ -93,6 +94,8 @@ export class ScheduleService {
   /** Parses a `kind: Schedule` YAML/JSON text; the experiment it names must be stored. */
   private async parse(text: string): Promise<Schedule> {
     const schedule = parseSchedule(text, { file: 'request body' });
+    const refused = notifyHostIssues(schedule.spec.notify, this.deps.allowHosts);
+    if (refused.length) throw new SpecInvalidError(refused.map((i) => ({ ...i, file: 'request body' })), { file: 'request body' });
     if (!(await this.deps.store.getExperiment(schedule.spec.experiment))) {
       throw new NotFoundError(`schedule "${schedule.metadata.name}" names experiment "${schedule.spec.experiment}", which is not stored; POST /v1/experiments first`);
     }

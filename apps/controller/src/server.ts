@@ -16,7 +16,7 @@ export interface ControllerOptions {
   port?: number;
   /** `sqlite:path`, a file path, or `postgres://...` (default: .faultline/faultline.db). */
   database?: string;
-  /** Hosts probes and Toxiproxy APIs may reach (CI experiments must not turn the controller into an open proxy). */
+  /** Hosts probes, Toxiproxy APIs, http.call, notify webhooks and Grafana annotations may reach (CI experiments must not turn the controller into an open proxy). */
   allowHosts?: readonly string[];
   authRequired?: boolean;
   rateLimitPerMinute?: number | false;
@@ -63,17 +63,17 @@ export async function startController(opts: ControllerOptions = {}): Promise<Con
   const registry = createRegistry([toxiproxyPlugin(allow), probesPlugin(allow), httpPlugin(allow), ...(opts.plugins ?? [])]);
   const metrics = new ControllerMetrics();
   const runHost = new RunHost({
-    store, registry, log, metrics, clock,
+    store, registry, log, metrics, clock, ...allow,
     ...(opts.revertRetryMs ? { revertRetryMs: opts.revertRetryMs } : {}),
     ...(opts.replicaId ? { replicaId: opts.replicaId } : {}),
     ...(opts.ownerTtlMs ? { ownerTtlMs: opts.ownerTtlMs } : {}),
     ...(opts.adoptEveryMs ? { adoptEveryMs: opts.adoptEveryMs } : {}),
   });
   let ready = false;
-  const schedules = new ScheduleService({ store, runHost, parse: experimentParser(registry), log, clock });
+  const schedules = new ScheduleService({ store, runHost, parse: experimentParser(registry, allow), ...allow, log, clock });
   const gamedays = new GameDayHost({ runHost, registry, log, clock });
   const app = await buildApp({
-    store, registry, runHost, metrics, schedules, gamedays, clock, ready: () => ready,
+    store, registry, runHost, metrics, schedules, gamedays, clock, ready: () => ready, ...allow,
     logger: opts.logRequests ?? false,
     ...(opts.authRequired !== undefined ? { authRequired: opts.authRequired } : {}),
     ...(opts.rateLimitPerMinute !== undefined ? { rateLimitPerMinute: opts.rateLimitPerMinute } : {}),

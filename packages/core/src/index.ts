@@ -41,6 +41,8 @@ export type { Lease, LeaseStore } from './lease.js';
 export { redactSecrets, REDACTED } from './redact.js';
 export { systemClock, createManualClock, offsetClock } from './clock.js';
 export type { Clock, ManualClock } from './clock.js';
+export { isHostAllowed, normalizeHost } from './allow-hosts.js';
+export type { AllowHosts } from './allow-hosts.js';
 export {
   SecretRefSchema, StringOrSecretSchema, isSecretValue, describeSecretRef, createSecretResolver, scrubJson, resolveSecretValues, secretRefsIn,
   SECRET_SCRUBBED,

@@ -28,6 +28,11 @@ export interface EngineOptions {
    * scrubbed from journal events, logs and the verdict. Default: env + file sources of this process.
    */
   secrets?: SecretResolver;
+  /**
+   * Hosts notify webhooks and Grafana annotations may call (the controller's --allow-host list),
+   * checked at each call, after a secret-reference URL is resolved. Undefined allows any host.
+   */
+  allowHosts?: readonly string[];
 }
 
 export interface StartOptions {
@@ -110,10 +115,10 @@ class Run {
     const report = (body: JournalEventBody) => this.journalBestEffort(body);
     const name = experiment.metadata.name;
     if (experiment.spec.notify?.length) {
-      this.announcers.push(new RunNotifier({ specs: experiment.spec.notify, experiment: name, secrets: this.secrets, report, clock: this.clock, log: this.log }));
+      this.announcers.push(new RunNotifier({ specs: experiment.spec.notify, experiment: name, secrets: this.secrets, report, clock: this.clock, log: this.log, ...(eng.allowHosts ? { allowHosts: eng.allowHosts } : {}) }));
     }
     if (experiment.spec.annotations?.length) {
-      this.announcers.push(new GrafanaAnnotator({ specs: experiment.spec.annotations, experiment: name, secrets: this.secrets, report, log: this.log }));
+      this.announcers.push(new GrafanaAnnotator({ specs: experiment.spec.annotations, experiment: name, secrets: this.secrets, report, log: this.log, ...(eng.allowHosts ? { allowHosts: eng.allowHosts } : {}) }));
     }
     this.done = this.execute();
   }

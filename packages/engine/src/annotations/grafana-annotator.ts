@@ -1,4 +1,4 @@
-import { silentLogger, type GrafanaAnnotationSpec, type JournalEvent, type JournalEventBody, type Logger, type SecretResolver } from '@faultline/core';
+import { backoffMs, isHostAllowed, silentLogger, sleep, type GrafanaAnnotationSpec, type JournalEvent, type JournalEventBody, type Logger, type SecretResolver } from '@faultline/core';
 
 export interface GrafanaAnnotatorOptions {
   readonly specs: readonly GrafanaAnnotationSpec[];
@@ -7,7 +7,16 @@ export interface GrafanaAnnotatorOptions {
   /** Reports failed calls in the run (a journal note). Must not throw. */
   readonly report: (body: JournalEventBody) => Promise<void>;
   readonly log?: Logger;
+  /** Hosts Grafana calls may go to (the controller's --allow-host list); undefined allows any. */
+  readonly allowHosts?: readonly string[];
+  /** Extra attempts after a network error, a timeout, 429 or 5xx (not after other 4xx). Default 2. */
+  readonly retries?: number;
+  /** Backoff between attempts (doubling, jittered). Default 200 ms up to 2 s. */
+  readonly backoff?: { readonly initialMs: number; readonly maxMs: number };
 }
+
+const DEFAULT_RETRIES = 2;
+const DEFAULT_BACKOFF = { initialMs: 200, maxMs: 2_000 } as const;
 
 interface Window {
   readonly fault: string;
@@ -22,7 +31,8 @@ interface Window {
  * One Grafana region annotation per fault window: POST /api/annotations when a fault is injected on a target
  * (time = timeEnd = inject time), PATCH /api/annotations/:id with timeEnd when it is reverted (or at the
  * verdict, marked "not reverted", when it is still pending). Runs in the background like notifications:
- * Grafana being down never delays a revert; failures become journal notes.
+ * Grafana being down never delays a revert; each call gets a bounded retry with backoff (network errors,
+ * timeouts, 429, 5xx), and a call that still fails becomes a journal note.
  */
 export class GrafanaAnnotator {
   private readonly windows = new Map<string, Window>();
@@ -100,7 +110,30 @@ export class GrafanaAnnotator {
   }
 
   private async call(spec: GrafanaAnnotationSpec, runId: string, method: string, path: string, body: unknown, what: string): Promise<unknown> {
-    let problem: string;
+    const retries = this.opts.retries ?? DEFAULT_RETRIES;
+    const backoff = this.opts.backoff ?? DEFAULT_BACKOFF;
+    let problem = 'not attempted';
+    let attempts = 0;
+    const host = URL.canParse(spec.url) ? new URL(spec.url).hostname : spec.url;
+    const refused = !isHostAllowed(host, this.opts.allowHosts);
+    if (refused) problem = `host "${host}" is not in the allowHosts setting (allowed: ${this.opts.allowHosts?.join(', ') || 'none'}); ask an operator to add it (--allow-host)`;
+    for (let attempt = 1; !refused && attempt <= retries + 1; attempt++) {
+      attempts = attempt;
+      const answer = await this.attempt(spec, method, path, body);
+      if (answer.ok) return answer.value;
+      problem = answer.problem;
+      if (!answer.retryable) break;
+      if (attempt <= retries) await sleep(backoffMs(attempt, backoff));
+    }
+    const after = attempts > 1 ? ` after ${attempts} attempts` : '';
+    const message = this.opts.secrets.scrub(`annotations "${spec.name}": ${what} failed${after}: ${problem}`);
+    this.log.warn({ runId, grafana: spec.name }, message);
+    await this.opts.report({ type: 'note', message, data: { annotations: spec.name, delivered: false, attempts } });
+    throw new Error(message);
+  }
+
+  /** One call. Retryable: no answer, a timeout, a secret that could not be read, 429 or 5xx. */
+  private async attempt(spec: GrafanaAnnotationSpec, method: string, path: string, body: unknown): Promise<{ ok: true; value: unknown } | { ok: false; problem: string; retryable: boolean }> {
     try {
       const token = await this.opts.secrets.resolve(spec.token.secretRef, new AbortController().signal);
       const res = await fetch(`${spec.url}${path}`, {
@@ -111,19 +144,22 @@ export class GrafanaAnnotator {
         signal: AbortSignal.timeout(spec.timeoutMs),
       });
       const text = await res.text();
-      if (res.ok) return text ? (JSON.parse(text) as unknown) : undefined;
+      if (res.ok) {
+        try {
+          return { ok: true, value: text ? (JSON.parse(text) as unknown) : undefined };
+        } catch {
+          // Not retried: the call may have taken effect (a second POST would add a second region).
+          return { ok: false, problem: `Grafana answered ${res.status} with a body that is not JSON: ${JSON.stringify(text.slice(0, 80))}`, retryable: false };
+        }
+      }
       let message = text.slice(0, 200);
       try {
         message = String((JSON.parse(text) as { message?: unknown }).message ?? message);
       } catch { /* not JSON */ }
-      problem = `Grafana answered ${res.status}: ${message}`;
+      return { ok: false, problem: `Grafana answered ${res.status}: ${message}`, retryable: res.status === 429 || res.status >= 500 };
     } catch (err) {
       const e = err as Error & { cause?: { code?: string } };
-      problem = e.name === 'TimeoutError' ? `no answer within ${spec.timeoutMs}ms` : (e.cause?.code ?? e.message);
+      return { ok: false, problem: e.name === 'TimeoutError' ? `no answer within ${spec.timeoutMs}ms` : (e.cause?.code ?? e.message), retryable: true };
     }
-    const message = this.opts.secrets.scrub(`annotations "${spec.name}": ${what} failed: ${problem}`);
-    this.log.warn({ runId, grafana: spec.name }, message);
-    await this.opts.report({ type: 'note', message, data: { annotations: spec.name, delivered: false } });
-    throw new Error(message);
   }
 }

@@ -1,4 +1,4 @@
-import { backoffMs, resolveSecretValues, sleep, systemClock, type Clock, type Json, type NotifySpec, type SecretResolver } from '@faultline/core';
+import { backoffMs, isHostAllowed, resolveSecretValues, sleep, systemClock, type Clock, type Json, type NotifySpec, type SecretResolver } from '@faultline/core';
 import { genericPayload, signBody, SIGNATURE_HEADER, slackPayload, TIMESTAMP_HEADER, type RunNotice } from './payloads.js';
 
 export interface DeliveryResult {
@@ -11,9 +11,12 @@ export interface DeliveryResult {
 
 /**
  * POSTs one notice to one webhook: per-attempt timeout, `retries` extra attempts with backoff on network
- * errors, timeouts, 429 and 5xx. Never throws. The URL and HMAC key are resolved per delivery.
+ * errors, timeouts, 429 and 5xx. Never throws. The URL and HMAC key are resolved per delivery; a URL whose
+ * host is outside `allowHosts` (checked after a secret-reference URL is resolved) is refused, not retried.
  */
-export async function deliverNotice(spec: NotifySpec, notice: RunNotice, deps: { secrets: SecretResolver; clock?: Clock; signal?: AbortSignal }): Promise<DeliveryResult> {
+export async function deliverNotice(
+  spec: NotifySpec, notice: RunNotice, deps: { secrets: SecretResolver; clock?: Clock; signal?: AbortSignal; allowHosts?: readonly string[] },
+): Promise<DeliveryResult> {
   const clock = deps.clock ?? systemClock;
   const signal = deps.signal ?? new AbortController().signal;
   let lastError = 'not attempted';
@@ -23,6 +26,11 @@ export async function deliverNotice(spec: NotifySpec, notice: RunNotice, deps: {
     attempts = attempt;
     try {
       const url = String(await resolveSecretValues(spec.url as Json, deps.secrets, signal));
+      const host = hostOf(url);
+      if (host !== undefined && !isHostAllowed(host, deps.allowHosts)) {
+        lastError = `host "${host}" is not in the allowHosts setting (allowed: ${deps.allowHosts?.join(', ') || 'none'}); ask an operator to add it (--allow-host)`;
+        break;
+      }
       const body = JSON.stringify(spec.kind === 'slack' ? slackPayload(notice) : genericPayload(notice));
       const headers: Record<string, string> = { 'content-type': 'application/json', 'user-agent': 'faultline-notify/0.1' };
       if (spec.kind === 'webhook' && spec.secret) {
@@ -44,4 +52,12 @@ export async function deliverNotice(spec: NotifySpec, notice: RunNotice, deps: {
     if (attempt <= spec.retries) await sleep(backoffMs(attempt, { initialMs: 200, maxMs: 2_000 }), signal).catch(() => undefined);
   }
   return { ok: false, attempts, error: deps.secrets.scrub(lastError), ...(lastStatus !== undefined ? { status: lastStatus } : {}) };
+}
+
+function hostOf(url: string): string | undefined {
+  try {
+    return new URL(url).hostname;
+  } catch {
+    return undefined; // fetch reports the malformed URL
+  }
 }

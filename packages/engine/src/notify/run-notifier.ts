@@ -10,6 +10,8 @@ export interface RunNotifierOptions {
   readonly report: (body: JournalEventBody) => Promise<void>;
   readonly clock?: Clock;
   readonly log?: Logger;
+  /** Hosts webhooks may call (the controller's --allow-host list); undefined allows any. */
+  readonly allowHosts?: readonly string[];
 }
 
 /** The notice a journal event stands for, if any. */
@@ -49,7 +51,7 @@ export class RunNotifier {
     if (!notice) return;
     for (const spec of this.opts.specs) {
       if (!spec.on.includes(notice.event)) continue;
-      const p = deliverNotice(spec, notice, { secrets: this.opts.secrets, clock: this.clock }).then(async (r) => {
+      const p = deliverNotice(spec, notice, { secrets: this.opts.secrets, clock: this.clock, ...(this.opts.allowHosts ? { allowHosts: this.opts.allowHosts } : {}) }).then(async (r) => {
         if (r.ok) {
           this.log.debug({ runId: event.runId, notify: spec.name, event: notice.event, attempts: r.attempts }, 'notification delivered');
           return;

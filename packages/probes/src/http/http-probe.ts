@@ -4,6 +4,7 @@ import {
 } from '@faultline/core';
 import { assertHostAllowed, type AllowHosts } from '../shared/allow-hosts.js';
 import { bounded, effectiveTimeoutMs, networkReason } from '../shared/bounded.js';
+import { CredentialSchema, resolveHeaderValues } from '../shared/credentials.js';
 import { httpCall } from '../shared/http-call.js';
 import { redactUrl } from '../shared/redact.js';
 import { JSON_PATH_PATTERN, evaluateJsonPath, parseJsonPath } from './json-path.js';
@@ -18,7 +19,11 @@ export const httpProbeParams = Type.Object(
   {
     url: Type.String({ pattern: '^https?://', description: 'http:// or https:// URL to request.' }),
     method: Type.Optional(Type.Union(METHODS.map((m) => Type.Literal(m)), { description: 'HTTP method; default GET.' })),
-    headers: Type.Optional(Type.Record(Type.String(), Type.String(), { description: 'Request headers. Never printed.' })),
+    headers: Type.Optional(
+      Type.Record(Type.String(), CredentialSchema('Header value; for credentials (Authorization, API keys) prefer a secret reference.'), {
+        description: 'Request headers. Never printed; secret references are read at each probe call.',
+      }),
+    ),
     body: Type.Optional(
       Type.Unknown({ description: 'Request body: a string is sent as is; any other JSON value is sent as application/json.' }),
     ),
@@ -67,7 +72,7 @@ export function createHttpProbe(opts: { allowHosts?: AllowHosts } = {}): Probe<H
       const steps = params.jsonPath === undefined ? undefined : parsePath(params.jsonPath);
       const method = params.method ?? 'GET';
       const shown = `${method} ${redactUrl(url)}`;
-      const headers = { ...(params.headers ?? {}) };
+      const headers = await resolveHeaderValues(params.headers, ctx, `http probe ${shown}`);
       const body = requestBody(params, headers);
       const timeoutMs = effectiveTimeoutMs(ctx, params.timeout === undefined ? undefined : parseDuration(params.timeout));
 

@@ -1,9 +1,10 @@
 import { Type, type Static } from '@sinclair/typebox';
 import {
-  DurationString, ProbeError, parseDuration, type CallContext, type Json, type Observation, type Probe,
+  DurationString, ProbeError, SecretRefSchema, parseDuration, type CallContext, type StringOrSecret, type Json, type Observation, type Probe,
 } from '@faultline/core';
 import { assertHostAllowed, type AllowHosts } from '../shared/allow-hosts.js';
 import { bounded, effectiveTimeoutMs, networkReason } from '../shared/bounded.js';
+import { CredentialSchema, resolveCredential, resolveHeaderValues } from '../shared/credentials.js';
 import { httpCall } from '../shared/http-call.js';
 import { redactUrl } from '../shared/redact.js';
 import { REDUCERS, reduceQueryResult, type Reducer } from './prometheus-result.js';
@@ -20,10 +21,16 @@ export const prometheusProbeParams = Type.Object(
         description: 'How to reduce a vector of several series to one value. Without it, more than one series is an error.',
       }),
     ),
-    bearerToken: Type.Optional(Type.String({ minLength: 1, description: 'Sent as Authorization: Bearer. Never printed.' })),
+    bearerToken: Type.Optional(
+      Type.Unsafe<StringOrSecret>(
+        Type.Union([Type.String({ minLength: 1 }), SecretRefSchema], {
+          description: 'Sent as Authorization: Bearer. Never printed. A string or { secretRef: { env | file | kubernetes } }, read at each query.',
+        }),
+      ),
+    ),
     basicAuth: Type.Optional(
       Type.Object(
-        { username: Type.String({ description: 'User name.' }), password: Type.String({ description: 'Password. Never printed.' }) },
+        { username: Type.String({ description: 'User name.' }), password: CredentialSchema('Password. Never printed; a secret reference is read at each query.') },
         { additionalProperties: false, description: 'HTTP basic auth. Never printed.' },
       ),
     ),
@@ -31,7 +38,11 @@ export const prometheusProbeParams = Type.Object(
       Type.Union([Type.String(), Type.Number()], { description: 'Evaluation time: RFC 3339 or Unix seconds; default now.' }),
     ),
     timeout: Type.Optional(DurationString('Query timeout, e.g. 2s; the tighter of this and the probe timeout wins.')),
-    headers: Type.Optional(Type.Record(Type.String(), Type.String(), { description: 'Extra request headers (e.g. X-Scope-OrgID). Never printed.' })),
+    headers: Type.Optional(
+      Type.Record(Type.String(), CredentialSchema('Header value.'), {
+        description: 'Extra request headers (e.g. X-Scope-OrgID). Never printed; secret references are read at each query.',
+      }),
+    ),
     insecureTls: Type.Optional(Type.Boolean({ description: 'Accept any TLS certificate. For test systems only.' })),
   },
   { additionalProperties: false, description: 'One Prometheus instant query reduced to a single value.' },
@@ -51,13 +62,14 @@ function queryUrl(base: string): URL {
   return url;
 }
 
-function authorization(params: PrometheusProbeParams): string | undefined {
+async function authorization(params: PrometheusProbeParams, ctx: CallContext, where: string): Promise<string | undefined> {
   if (params.bearerToken !== undefined && params.basicAuth !== undefined) {
     throw new ProbeError('prometheus probe: set either bearerToken or basicAuth, not both');
   }
-  if (params.bearerToken !== undefined) return `Bearer ${params.bearerToken}`;
+  if (params.bearerToken !== undefined) return `Bearer ${await resolveCredential(params.bearerToken, ctx, `prometheus probe at ${where}: bearerToken`)}`;
   if (params.basicAuth !== undefined) {
-    return `Basic ${Buffer.from(`${params.basicAuth.username}:${params.basicAuth.password}`).toString('base64')}`;
+    const password = await resolveCredential(params.basicAuth.password, ctx, `prometheus probe at ${where}: basicAuth.password`);
+    return `Basic ${Buffer.from(`${params.basicAuth.username}:${password}`).toString('base64')}`;
   }
   return undefined;
 }
@@ -110,11 +122,11 @@ export function createPrometheusProbe(opts: { allowHosts?: AllowHosts } = {}): P
       assertHostAllowed(url.hostname, opts.allowHosts, 'prometheus');
       const where = redactUrl(new URL(url.pathname.replace(/\/api\/v1\/query\/?$/, '') || '/', url)).replace(/\/$/, '');
       const headers: Record<string, string> = {
-        ...(params.headers ?? {}),
+        ...(await resolveHeaderValues(params.headers, ctx, `prometheus probe at ${where}`)),
         accept: 'application/json',
         'content-type': 'application/x-www-form-urlencoded',
       };
-      const auth = authorization(params);
+      const auth = await authorization(params, ctx, where);
       if (auth) headers['authorization'] = auth;
       const timeoutMs = effectiveTimeoutMs(ctx, params.timeout === undefined ? undefined : parseDuration(params.timeout));
       const form = new URLSearchParams({ query: params.query, timeout: `${timeoutMs}ms` });
