@@ -96,7 +96,8 @@ describe('controller as a real process', { timeout: 180_000 }, () => {
     let after: { state: string; reason: string };
     for (;;) {
       after = (await (await fetch(`${second.url}/v1/runs/${run.runId}`, { headers })).json()) as { state: string; reason: string };
-      if (after.state !== 'holding') break;
+      // Wait for a verdict: adoption passes through `reverting` first.
+      if (['aborted', 'failed', 'completed', 'deviated', 'revert-pending'].includes(after.state)) break;
       await new Promise((res) => setTimeout(res, 25));
     }
     expect(await toxics()).toEqual([]);
