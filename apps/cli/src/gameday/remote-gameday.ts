@@ -1,28 +1,15 @@
-import { request } from 'undici';
-import { ConflictError, ForbiddenError, NotFoundError, ProviderError, UnauthorizedError, UsageError } from '@faultline/core';
+import { clientFor } from '../commands/remote.js';
 import type { CliIo } from '../io.js';
 import { palette } from '../io.js';
 
 export interface RemoteDayOptions { server?: string; token?: string }
 
-/** POSTs to a controller's game-day route; the controller's error text reaches the user as it is. */
-async function post(io: CliIo, opts: RemoteDayOptions, route: string, body: unknown): Promise<unknown> {
-  const server = opts.server ?? io.env.FAULTLINE_SERVER;
-  if (!server) throw new UsageError('which controller? pass --server http://host:8080 or set FAULTLINE_SERVER');
-  const token = opts.token ?? io.env.FAULTLINE_TOKEN;
-  const res = await request(new URL(route, server), {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
-    body: JSON.stringify(body), headersTimeout: 10_000, bodyTimeout: 10_000,
-  }).catch((err: Error) => { throw new ProviderError(`cannot reach the controller at ${server}: ${err.message}`, { retryable: true }); });
-  const json = (await res.body.json().catch(() => ({}))) as { message?: string; error?: string };
-  if (res.statusCode < 300) return json;
-  const message = json.message ?? json.error ?? `HTTP ${res.statusCode}`;
-  if (res.statusCode === 401) throw new UnauthorizedError(message, { hint: 'pass --token or set FAULTLINE_TOKEN' });
-  if (res.statusCode === 403) throw new ForbiddenError(message);
-  if (res.statusCode === 404) throw new NotFoundError(message);
-  if (res.statusCode === 409) throw new ConflictError(message);
-  throw new UsageError(message);
+/**
+ * POSTs to a controller's game-day route through the CLI's typed client (timeout, retries on connection
+ * errors/5xx/429, the controller's error text and hint as the error).
+ */
+function post(io: CliIo, opts: RemoteDayOptions, route: string, body: unknown): Promise<unknown> {
+  return clientFor(io, opts).call('POST', route, { body });
 }
 
 /** `faultline gameday note ID "text"`: an observation from any participant's machine. */
