@@ -1,44 +1,16 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import os from 'node:os';
+import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { ProxyServer } from '@faultline/proxy';
-import { startEchoUpstream, startProxyFor, toxicNames } from './test-support/fixtures.js';
+import { describe, expect, it } from 'vitest';
+import { useProxyWorkspace } from './test-support/workspace.js';
 import { spawnCli } from './test-support/spawn-cli.js';
 
-let upstream: Awaited<ReturnType<typeof startEchoUpstream>>;
-let proxy: ProxyServer;
-let dir: string;
+const ws = useProxyWorkspace('cli');
 
-beforeAll(async () => {
-  upstream = await startEchoUpstream();
-});
-afterAll(async () => {
-  await upstream.close();
-});
-beforeEach(async () => {
-  dir = await mkdtemp(path.join(os.tmpdir(), 'faultline-cli-'));
-  proxy = await startProxyFor('redis', upstream.port);
-});
-afterEach(async () => {
-  await proxy.close();
-  await rm(dir, { recursive: true, force: true });
-});
-
-const toxics = () => toxicNames(proxy, 'redis');
+const toxics = () => ws.toxics();
 
 async function experimentFile(duration = '2m'): Promise<string> {
-  const file = path.join(dir, 'slow-redis.yaml');
-  await writeFile(file, `apiVersion: faultline.dev/v1
-kind: Experiment
-metadata: { name: slow-redis }
-spec:
-  duration: ${duration}
-  targets:
-    redis: { toxiproxy: { api: "${proxy.url}", proxy: redis } }
-  faults:
-    - { name: slow, type: toxiproxy.latency, target: redis, with: { latency: 200ms } }
-`);
+  const file = path.join(ws.dir, 'slow-redis.yaml');
+  await writeFile(file, ws.latencyExperiment({ name: 'slow-redis', duration, latency: '200ms' }));
   return file;
 }
 
@@ -46,7 +18,7 @@ const isHolding = (l: string) => l.includes('"type":"transition"') && l.includes
 
 describe('faultline run as a real process', () => {
   it('SIGINT mid-hold reverts the toxic before exiting with code 2 (aborted); a second SIGINT does not skip it', async () => {
-    const cli = spawnCli(['run', await experimentFile(), '--output', 'jsonl', '--state-dir', dir]);
+    const cli = spawnCli(['run', await experimentFile(), '--output', 'jsonl', '--state-dir', ws.dir]);
     await cli.waitForLine(isHolding);
     expect(await toxics()).toHaveLength(1);
     cli.child.kill('SIGINT');
@@ -58,7 +30,7 @@ describe('faultline run as a real process', () => {
   });
 
   it('SIGTERM mid-hold also reverts', async () => {
-    const cli = spawnCli(['run', await experimentFile(), '--output', 'jsonl', '--state-dir', dir]);
+    const cli = spawnCli(['run', await experimentFile(), '--output', 'jsonl', '--state-dir', ws.dir]);
     await cli.waitForLine(isHolding);
     cli.child.kill('SIGTERM');
     expect(await cli.exit).toBe(2);
@@ -66,29 +38,29 @@ describe('faultline run as a real process', () => {
   });
 
   it('after SIGKILL the toxic stays; `faultline recover` removes it from the journal alone, and again is a no-op', async () => {
-    const cli = spawnCli(['run', await experimentFile(), '--output', 'jsonl', '--state-dir', dir]);
+    const cli = spawnCli(['run', await experimentFile(), '--output', 'jsonl', '--state-dir', ws.dir]);
     await cli.waitForLine(isHolding);
     cli.child.kill('SIGKILL');
     await cli.exit;
     expect(await toxics()).toHaveLength(1);
-    const rec = spawnCli(['recover', '--state-dir', dir]);
+    const rec = spawnCli(['recover', '--state-dir', ws.dir]);
     expect(await rec.exit).toBe(0);
     expect(rec.stdout()).toMatch(/reverted slow on redis/);
     expect(await toxics()).toEqual([]);
-    const again = spawnCli(['recover', '--state-dir', dir]);
+    const again = spawnCli(['recover', '--state-dir', ws.dir]);
     expect(await again.exit).toBe(0);
     expect(again.stdout()).toMatch(/nothing to recover/);
   });
 
   it('a completed run exits 0 and prints the verdict', async () => {
-    const cli = spawnCli(['run', await experimentFile('300ms'), '--state-dir', dir]);
+    const cli = spawnCli(['run', await experimentFile('300ms'), '--state-dir', ws.dir]);
     expect(await cli.exit).toBe(0);
     expect(cli.stdout()).toMatch(/COMPLETED/);
     expect(await toxics()).toEqual([]);
   });
 
   it('an unreachable Toxiproxy API fails with exit 3 and injects nothing', async () => {
-    const file = path.join(dir, 'bad-api.yaml');
+    const file = path.join(ws.dir, 'bad-api.yaml');
     await writeFile(file, `apiVersion: faultline.dev/v1
 kind: Experiment
 metadata: { name: unreachable }
@@ -99,7 +71,7 @@ spec:
   faults:
     - { name: slow, type: toxiproxy.latency, target: redis, with: { latency: 200ms } }
 `);
-    const cli = spawnCli(['run', file, '--state-dir', dir]);
+    const cli = spawnCli(['run', file, '--state-dir', ws.dir]);
     expect(await cli.exit).toBe(3);
     expect(cli.stdout()).toMatch(/cannot reach the Toxiproxy API at http:\/\/127.0.0.1:1/);
   });

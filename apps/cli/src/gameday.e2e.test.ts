@@ -1,38 +1,19 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
-import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
-import os from 'node:os';
+import { readdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { ProxyServer } from '@faultline/proxy';
+import { afterEach, describe, expect, it } from 'vitest';
 import type { DayEvent } from '@faultline/gameday';
-import { startEchoUpstream, startProxyFor, toxicNames } from './test-support/fixtures.js';
+import { useProxyWorkspace } from './test-support/workspace.js';
 import { spawnCli } from './test-support/spawn-cli.js';
 
 const root = fileURLToPath(new URL('../../../', import.meta.url));
 const bin = fileURLToPath(new URL('./bin.ts', import.meta.url));
 
-let upstream: Awaited<ReturnType<typeof startEchoUpstream>>;
-let proxy: ProxyServer;
-let dir: string;
+const ws = useProxyWorkspace('gameday');
 
-beforeAll(async () => {
-  upstream = await startEchoUpstream();
-});
-afterAll(async () => {
-  await upstream.close();
-});
-beforeEach(async () => {
-  dir = await mkdtemp(path.join(os.tmpdir(), 'faultline-gameday-'));
-  proxy = await startProxyFor('redis', upstream.port);
-});
-afterEach(async () => {
-  await proxy.close();
-  await rm(dir, { recursive: true, force: true });
-});
-
-const toxics = () => toxicNames(proxy, 'redis');
+const toxics = () => ws.toxics();
 
 const experimentStep = (title: string, name: string, hold: string, expect = 'completed') => `    - title: ${title}
       experiment:
@@ -43,12 +24,12 @@ const experimentStep = (title: string, name: string, hold: string, expect = 'com
           metadata: { name: ${name} }
           spec:
             duration: ${hold}
-            targets: { redis: { toxiproxy: { api: "${proxy.url}", proxy: redis } } }
+            targets: { redis: { toxiproxy: { api: "${ws.proxy.url}", proxy: redis } } }
             faults: [{ name: slow, type: toxiproxy.latency, target: redis, with: { latency: 200ms } }]
 `;
 
 async function dayFile(steps: string): Promise<string> {
-  const file = path.join(dir, 'day.gameday.yaml');
+  const file = path.join(ws.dir, 'day.gameday.yaml');
   await writeFile(file, `apiVersion: faultline.dev/v1
 kind: GameDay
 metadata: { name: tmux-day, facilitator: alice }
@@ -96,8 +77,8 @@ ${experimentStep('First break', 'first-break', '5m')}    - title: Paged?
 ${experimentStep('Second break', 'second-break', '5m')}    - title: Never reached
       wait: { duration: 1s }
 `);
-    const stateDir = path.join(dir, 'state');
-    const exitFile = path.join(dir, 'exit-code');
+    const stateDir = path.join(ws.dir, 'state');
+    const exitFile = path.join(ws.dir, 'exit-code');
     const cmd = `cd ${root} && NO_COLOR=1 ${process.execPath} --conditions=@faultline/source --import tsx ${bin} gameday run ${file} --state-dir ${stateDir}; echo $? > ${exitFile}`;
     tmux('new-session', '-d', '-s', 'gd', '-x', '160', '-y', '50', cmd);
 
@@ -146,7 +127,7 @@ describe('faultline gameday resume after SIGKILL', () => {
     const file = await dayFile(`${experimentStep('Long break', 'long-break', '10m')}    - title: Afterwards
       wait: { duration: 100ms }
 ${experimentStep('Short break', 'short-break', '200ms')}`);
-    const stateDir = path.join(dir, 'state');
+    const stateDir = path.join(ws.dir, 'state');
     const run = spawnCli(['gameday', 'run', file, '--state-dir', stateDir]);
     await run.waitForLine((l) => l.includes('⚡ slow on redis'), 60_000);
     run.child.kill('SIGKILL');
@@ -177,9 +158,9 @@ ${experimentStep('Short break', 'short-break', '200ms')}`);
 // machine is not starved: FAULTLINE_DEMO_E2E=1.
 describe.skipIf(process.env.FAULTLINE_DEMO_E2E !== '1')('faultline demo --gameday', () => {
   it('runs the example day against the demo shop unattended and writes one HTML and one Markdown report', async () => {
-    const stateDir = path.join(dir, 'state');
-    const html = path.join(dir, 'day.html');
-    const md = path.join(dir, 'day.md');
+    const stateDir = path.join(ws.dir, 'state');
+    const html = path.join(ws.dir, 'day.html');
+    const md = path.join(ws.dir, 'day.md');
     const demo = spawnCli(['demo', '--gameday', '--yes', '--duration', '8s', '--state-dir', stateDir, '--report', html, '--markdown', md], { env: { GAMEDAY_SETTLE: '1s' } });
     expect(await demo.exit, demo.stdout() + demo.stderr()).toBe(0);
     expect(demo.stdout()).toMatch(/PASSED — every experiment step ended with its expected verdict/);

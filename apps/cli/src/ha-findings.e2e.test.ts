@@ -1,9 +1,6 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import os from 'node:os';
 import path from 'node:path';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { ProxyServer } from '@faultline/proxy';
-import { startEchoUpstream, startProxyFor, toxicNames } from './test-support/fixtures.js';
+import { describe, expect, it } from 'vitest';
+import { useProxyWorkspace } from './test-support/workspace.js';
 import { getRun, kill9, startReplica, submitRun, until, type Replica } from './test-support/replicas.js';
 
 /*
@@ -12,39 +9,14 @@ import { getRun, kill9, startReplica, submitRun, until, type Replica } from './t
  * adopted and reverted by a live one, with the true reason.
  */
 
-let upstream: Awaited<ReturnType<typeof startEchoUpstream>>;
-let proxy: ProxyServer;
-let dir: string;
 const replicas: Replica[] = [];
-
-beforeAll(async () => {
-  upstream = await startEchoUpstream();
-});
-afterAll(async () => {
-  await upstream.close();
-});
-beforeEach(async () => {
-  dir = await mkdtemp(path.join(os.tmpdir(), 'faultline-ha-'));
-  proxy = await startProxyFor('redis', upstream.port);
-});
-afterEach(async () => {
+const ws = useProxyWorkspace('ha', async () => {
   for (const r of replicas.splice(0)) await kill9(r);
-  await proxy.close();
-  await rm(dir, { recursive: true, force: true });
 });
 
-const db = () => path.join(dir, 'faultline.db');
-const definition = (duration: string) => `apiVersion: faultline.dev/v1
-kind: Experiment
-metadata: { name: slow-redis }
-spec:
-  duration: ${duration}
-  targets:
-    redis: { toxiproxy: { api: "${proxy.url}", proxy: redis } }
-  faults:
-    - { name: slow, type: toxiproxy.latency, target: redis, with: { latency: 100ms } }
-`;
-const toxics = () => toxicNames(proxy, 'redis');
+const db = () => path.join(ws.dir, 'faultline.db');
+const definition = (duration: string) => ws.latencyExperiment({ name: 'slow-redis', duration });
+const toxics = () => ws.toxics();
 async function replica(id: string): Promise<Replica> {
   const r = await startReplica({ database: db(), id, ownerTtlMs: 4000, adoptEveryMs: 250 });
   replicas.push(r);

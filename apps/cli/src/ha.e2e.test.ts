@@ -1,10 +1,6 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import os from 'node:os';
-import path from 'node:path';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { ProxyServer } from '@faultline/proxy';
+import { describe, expect, it } from 'vitest';
 import { availableBackends, type TestDatabase } from '../../../packages/store/src/testing/backends.js';
-import { startEchoUpstream, startProxyFor, toxicNames } from './test-support/fixtures.js';
+import { useProxyWorkspace } from './test-support/workspace.js';
 import { getRun, kill9, startReplica, submitRun, until, type Replica, type RunView } from './test-support/replicas.js';
 
 /*
@@ -17,39 +13,14 @@ import { getRun, kill9, startReplica, submitRun, until, type Replica, type RunVi
 const TTL = 8000; // well above scheduling stalls of a loaded CI machine; adoption is bounded by TTL + SCAN
 const SCAN = 250;
 
-let upstream: Awaited<ReturnType<typeof startEchoUpstream>>;
-let proxy: ProxyServer;
-let dir: string;
 let database: TestDatabase;
 const replicas: Replica[] = [];
-
-beforeAll(async () => {
-  upstream = await startEchoUpstream();
-});
-afterAll(async () => {
-  await upstream.close();
-});
-beforeEach(async () => {
-  dir = await mkdtemp(path.join(os.tmpdir(), 'faultline-ha-'));
-  proxy = await startProxyFor('redis', upstream.port);
-});
-afterEach(async () => {
+const ws = useProxyWorkspace('ha', async () => {
   for (const r of replicas.splice(0)) await kill9(r);
-  await proxy.close();
   await database?.dispose();
-  await rm(dir, { recursive: true, force: true });
 });
 
-const definition = (i: number) => `apiVersion: faultline.dev/v1
-kind: Experiment
-metadata: { name: slow-redis-${i} }
-spec:
-  duration: 10m
-  targets:
-    redis: { toxiproxy: { api: "${proxy.url}", proxy: redis } }
-  faults:
-    - { name: slow, type: toxiproxy.latency, target: redis, with: { latency: 50ms } }
-`;
+const definition = (i: number) => ws.latencyExperiment({ name: `slow-redis-${i}`, duration: '10m', latency: '50ms' });
 
 async function replica(id: string): Promise<Replica> {
   const r = await startReplica({ database: database.url.replace(/^sqlite:/, ''), id, ownerTtlMs: TTL, adoptEveryMs: SCAN });
@@ -82,7 +53,7 @@ describe.each(backends)('HA controller replicas on %s (%i processes)', { timeout
     const ids: string[] = [];
     for (let i = 0; i < 20; i++) ids.push(await submitRun(replicas[i % count]!.url, definition(i)));
     const holding = await until('20 runs holding', () => views(ids), (rs) => rs.every((r) => r.state === 'holding'), 120_000);
-    expect(await toxicNames(proxy, 'redis')).toHaveLength(20);
+    expect(await ws.toxics()).toHaveLength(20);
 
     // kill -9 r1.
     const victim = replicas[0]!;
@@ -98,7 +69,7 @@ describe.each(backends)('HA controller replicas on %s (%i processes)', { timeout
       expect(r.reason).toMatch(new RegExp(`^replica ${victim.id} stopped renewing its lease at \\S+; adopted by r\\d+; reverted 1 fault record\\(s\\) in \\d+ ms$`));
       expect(r.owner?.replica).not.toBe(victim.id);
     }
-    expect(await toxicNames(proxy, 'redis')).toHaveLength(survivors.length);
+    expect(await ws.toxics()).toHaveLength(survivors.length);
     await expectUntouched(survivors);
 
     // A new replica starts and scans: nothing is touched.
@@ -120,6 +91,6 @@ describe.each(backends)('HA controller replicas on %s (%i processes)', { timeout
       remaining = others;
     }
     expect(remaining).toEqual([]);
-    expect(await toxicNames(proxy, 'redis')).toEqual([]);
+    expect(await ws.toxics()).toEqual([]);
   });
 });

@@ -1,9 +1,8 @@
-import { mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
-import os from 'node:os';
+import { readFile, readdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { ProxyServer } from '@faultline/proxy';
-import { startEchoUpstream, startProxyFor, toxicNames } from './test-support/fixtures.js';
+import { describe, expect, it } from 'vitest';
+import { startProxyFor } from './test-support/fixtures.js';
+import { useProxyWorkspace } from './test-support/workspace.js';
 import { spawnCli } from './test-support/spawn-cli.js';
 import { main, type CliIo } from './index.js';
 
@@ -14,7 +13,7 @@ async function cli(args: string[]): Promise<{ code: number; out: string; err: st
     stdout: { write: (s: string) => { x.out += s; return true; } },
     stderr: { write: (s: string) => { x.err += s; return true; } },
     env: { NO_COLOR: '1' } as NodeJS.ProcessEnv,
-    cwd: dir,
+    cwd: ws.dir,
     onSignal: () => () => undefined,
   };
   const code = await main(args, io);
@@ -27,47 +26,20 @@ async function cli(args: string[]): Promise<{ code: number; out: string; err: st
  * document with -o json, exit 4 only when something may still be active.
  */
 
-let upstream: Awaited<ReturnType<typeof startEchoUpstream>>;
-let live: ProxyServer;
-let dir: string;
-
-beforeAll(async () => {
-  upstream = await startEchoUpstream();
-});
-afterAll(async () => {
-  await upstream.close();
-});
-beforeEach(async () => {
-  dir = await mkdtemp(path.join(os.tmpdir(), 'faultline-recover-'));
-  live = await startProxyFor('redis', upstream.port);
-});
-afterEach(async () => {
-  await live.close();
-  await rm(dir, { recursive: true, force: true });
-});
+const ws = useProxyWorkspace('recover');
 
 async function experiment(name: string, api: string, duration: string): Promise<string> {
-  const file = path.join(dir, `${name}.yaml`);
-  await writeFile(file, `apiVersion: faultline.dev/v1
-kind: Experiment
-metadata: { name: ${name} }
-spec:
-  duration: ${duration}
-  revert: { timeout: 2s, maxAttempts: 2, initialBackoff: 50ms, maxBackoff: 100ms }
-  targets:
-    redis: { toxiproxy: { api: "${api}", proxy: redis } }
-  faults:
-    - { name: slow, type: toxiproxy.latency, target: redis, with: { latency: 100ms } }
-`);
+  const file = path.join(ws.dir, `${name}.yaml`);
+  await writeFile(file, ws.latencyExperiment({ name, duration, api, specExtra: '  revert: { timeout: 2s, maxAttempts: 2, initialBackoff: 50ms, maxBackoff: 100ms }\n' }));
   return file;
 }
-const runIds = async () => (await readdir(path.join(dir, 'runs')).catch(() => [] as string[])).map((f) => f.replace(/\.jsonl$/, ''));
+const runIds = async () => (await readdir(path.join(ws.dir, 'runs')).catch(() => [] as string[])).map((f) => f.replace(/\.jsonl$/, ''));
 
 /** An earlier run against a proxy that is torn down afterwards; returns its run id and API URL. */
 async function finishedRunOnGoneBackend(): Promise<{ runId: string; api: string }> {
-  const old = await startProxyFor('redis', upstream.port);
+  const old = await startProxyFor('redis', ws.upstreamPort);
   const before = await runIds();
-  expect((await cli(['run', await experiment('old-env', old.url, '200ms'), '--state-dir', dir])).code).toBe(0);
+  expect((await cli(['run', await experiment('old-env', old.url, '200ms'), '--state-dir', ws.dir])).code).toBe(0);
   const runId = (await runIds()).find((id) => !before.includes(id))!;
   await old.close();
   return { runId, api: old.url };
@@ -76,14 +48,14 @@ async function finishedRunOnGoneBackend(): Promise<{ runId: string; api: string 
 /** A run killed with SIGKILL while it holds a toxic on the live proxy. */
 async function killedRun(): Promise<string> {
   const before = await runIds();
-  const proc = spawnCli(['run', await experiment('killed', live.url, '10m'), '--state-dir', dir]);
-  while ((await toxicNames(live, 'redis')).length === 0) {
+  const proc = spawnCli(['run', await experiment('killed', ws.proxy.url, '10m'), '--state-dir', ws.dir]);
+  while ((await ws.toxics()).length === 0) {
     if (proc.child.exitCode !== null) throw new Error(`run exited early: ${proc.stdout()} ${proc.stderr()}`);
     await new Promise((r) => setTimeout(r, 20));
   }
   proc.child.kill('SIGKILL');
   await proc.exit;
-  expect(await toxicNames(live, 'redis')).toHaveLength(1);
+  expect(await ws.toxics()).toHaveLength(1);
   return (await runIds()).find((id) => !before.includes(id))!;
 }
 
@@ -91,7 +63,7 @@ describe('faultline recover reports every run', { timeout: 240_000 }, () => {
   it('an old finished run whose Toxiproxy API is gone is a warning naming backend and run; the killed run is still reverted and reported (-o json: one document, exit 0)', async () => {
     const old = await finishedRunOnGoneBackend();
     const killed = await killedRun();
-    const rec = await cli(['recover', '--state-dir', dir, '-o', 'json']);
+    const rec = await cli(['recover', '--state-dir', ws.dir, '-o', 'json']);
     expect(rec.code).toBe(0);
     const doc = JSON.parse(rec.out) as {
       recovered: { runId: string; action: string }[];
@@ -101,10 +73,10 @@ describe('faultline recover reports every run', { timeout: 240_000 }, () => {
     expect(doc.recovered).toEqual([expect.objectContaining({ runId: killed, action: 'reverted' })]);
     expect(doc.mayStillBeActive).toBe(false);
     expect(doc.warnings).toEqual([expect.objectContaining({ backend: expect.stringContaining(old.api), runIds: [old.runId] })]);
-    expect(await toxicNames(live, 'redis')).toEqual([]);
+    expect(await ws.toxics()).toEqual([]);
 
     // Human output (a second recover: nothing left to revert, the warning stays a warning, exit 0).
-    const again = await cli(['recover', '--state-dir', dir]);
+    const again = await cli(['recover', '--state-dir', ws.dir]);
     expect(again.code).toBe(0);
     expect(again.out).toMatch(/nothing to recover/);
     expect(again.err).toMatch(new RegExp(`warning: could not check .*${old.api.replace(/[.:/]/g, '\\$&')}.*named by run ${old.runId}`));
@@ -112,26 +84,25 @@ describe('faultline recover reports every run', { timeout: 240_000 }, () => {
 
   it('exit 4 and mayStillBeActive when the killed run\'s own backend is gone; --forget RUN --reason acknowledges it (journaled as forced), then exit 0', async () => {
     const killed = await killedRun();
-    await live.close();
-    const pending = await cli(['recover', '--state-dir', dir, '-o', 'json']);
+    await ws.stopProxy();
+    const pending = await cli(['recover', '--state-dir', ws.dir, '-o', 'json']);
     expect(pending.code).toBe(4);
     const doc = JSON.parse(pending.out) as { recovered: { runId: string; action: string }[]; mayStillBeActive: boolean };
     expect(doc.recovered).toEqual([expect.objectContaining({ runId: killed, action: 'revert-pending' })]);
     expect(doc.mayStillBeActive).toBe(true);
 
-    const refused = await cli(['recover', '--state-dir', dir, '--forget', killed]);
+    const refused = await cli(['recover', '--state-dir', ws.dir, '--forget', killed]);
     expect(refused.code).toBe(64);
     expect(refused.err).toMatch(/--forget needs --reason/);
-    const forget = await cli(['recover', '--state-dir', dir, '--forget', killed, '--reason', 'test proxy torn down', '-o', 'json']);
+    const forget = await cli(['recover', '--state-dir', ws.dir, '--forget', killed, '--reason', 'test proxy torn down', '-o', 'json']);
     expect(forget.code).toBe(0);
     const f = JSON.parse(forget.out) as { forgotten: { runId: string; detail: string }; recovered: unknown[]; mayStillBeActive: boolean };
     expect(f.forgotten).toMatchObject({ runId: killed, faults: [{ fault: 'slow', target: 'redis' }], reason: 'test proxy torn down' });
     expect(f.forgotten.detail).toMatch(/^forgotten by .+: test proxy torn down; fault record\(s\) never confirmed reverted: "slow" on redis$/);
     expect(f.recovered).toEqual([]);
     expect(f.mayStillBeActive).toBe(false);
-    const journal = (await readFile(path.join(dir, 'runs', `${killed}.jsonl`), 'utf8')).trim().split('\n').map((l) => JSON.parse(l) as { type: string });
+    const journal = (await readFile(path.join(ws.dir, 'runs', `${killed}.jsonl`), 'utf8')).trim().split('\n').map((l) => JSON.parse(l) as { type: string });
     expect(journal.find((e) => e.type === 'forced')).toMatchObject({ reason: 'test proxy torn down', faults: ['slow on redis'] });
     expect(journal.at(-1)).toMatchObject({ type: 'verdict', outcome: 'failed' });
-    live = await startProxyFor('redis', upstream.port); // afterEach closes it
   });
 });

@@ -1,34 +1,15 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import os from 'node:os';
 import path from 'node:path';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { ProxyServer } from '@faultline/proxy';
+import { describe, expect, it } from 'vitest';
 import { openStore } from '@faultline/store';
-import { startEchoUpstream, startProxyFor, toxicNames } from './test-support/fixtures.js';
+import { useProxyWorkspace } from './test-support/workspace.js';
 import { spawnCli, type CliProcess } from './test-support/spawn-cli.js';
 
-let upstream: Awaited<ReturnType<typeof startEchoUpstream>>;
-let proxy: ProxyServer;
-let dir: string;
 const servers: CliProcess[] = [];
-
-beforeAll(async () => {
-  upstream = await startEchoUpstream();
-});
-afterAll(async () => {
-  await upstream.close();
-});
-beforeEach(async () => {
-  dir = await mkdtemp(path.join(os.tmpdir(), 'faultline-server-'));
-  proxy = await startProxyFor('redis', upstream.port);
-});
-afterEach(async () => {
+const ws = useProxyWorkspace('server', async () => {
   for (const s of servers.splice(0)) if (s.child.exitCode === null) { s.child.kill('SIGKILL'); await s.exit; }
-  await proxy.close();
-  await rm(dir, { recursive: true, force: true });
 });
 
-const db = () => path.join(dir, 'faultline.db');
+const db = () => path.join(ws.dir, 'faultline.db');
 async function token(scopes: string): Promise<string> {
   const t = spawnCli(['tokens', 'create', '--name', `t-${scopes}`, '--scopes', scopes, '--database', db(), '--output', 'json']);
   expect(await t.exit).toBe(0);
@@ -41,17 +22,8 @@ async function startServer(): Promise<{ url: string; proc: CliProcess }> {
   const line = await proc.waitForLine((l) => l.includes('faultline controller on'), 120_000);
   return { url: /on (http:\/\/[\d.:]+)/.exec(line)![1]!, proc };
 }
-const definition = (duration: string) => `apiVersion: faultline.dev/v1
-kind: Experiment
-metadata: { name: slow-redis, labels: { team: payments } }
-spec:
-  duration: ${duration}
-  targets:
-    redis: { toxiproxy: { api: "${proxy.url}", proxy: redis } }
-  faults:
-    - { name: slow, type: toxiproxy.latency, target: redis, with: { latency: 100ms } }
-`;
-const toxics = () => toxicNames(proxy, 'redis');
+const definition = (duration: string) => ws.latencyExperiment({ name: 'slow-redis', duration, labels: { team: 'payments' } });
+const toxics = () => ws.toxics();
 
 describe('controller as a real process', { timeout: 180_000 }, () => {
   it('CI flow: 20 concurrent retries with one key -> one run; SSE streams the journal to the verdict; JUnit report', async () => {
