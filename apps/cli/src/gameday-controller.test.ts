@@ -2,7 +2,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startController, type Controller } from '@faultline/controller';
 import type { DayEvent } from '@faultline/gameday';
 import { FakeBackend, fakePlugin, scriptedProbe } from '@faultline/testing';
-import { main, type CliIo } from './index.js';
+import { main } from './index.js';
+import { captureIo } from './test-support/capture-io.js';
 
 let controller: Controller;
 let backend: FakeBackend;
@@ -61,17 +62,7 @@ async function follow(dayId: string, on: (e: DayEvent) => void): Promise<DayEven
   return events;
 }
 
-function cliIo(): CliIo & { out: string; err: string } {
-  const x = {
-    out: '', err: '',
-    stdout: { write: (s: string) => { x.out += s; return true; } },
-    stderr: { write: (s: string) => { x.err += s; return true; } },
-    env: { NO_COLOR: '1', FAULTLINE_SERVER: controller.url, FAULTLINE_TOKEN: participant } as NodeJS.ProcessEnv,
-    cwd: process.cwd(),
-    onSignal: () => () => undefined,
-  };
-  return x;
-}
+const cliIo = () => captureIo(process.cwd(), { FAULTLINE_SERVER: controller.url, FAULTLINE_TOKEN: participant });
 
 describe('game days on the controller over HTTP', () => {
   it('facilitator starts a day; a participant follows it (SSE) and adds notes from another client; gates need the run scope', async () => {

@@ -1,20 +1,11 @@
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { main, type CliIo } from './index.js';
+import { main } from './index.js';
+import { captureIo } from './test-support/capture-io.js';
 
 const root = fileURLToPath(new URL('../../../', import.meta.url));
 
-function io(): CliIo & { out: string; err: string } {
-  const x = {
-    out: '', err: '',
-    stdout: { write: (s: string) => { x.out += s; return true; } },
-    stderr: { write: (s: string) => { x.err += s; return true; } },
-    env: { NO_COLOR: '1' } as NodeJS.ProcessEnv,
-    cwd: root,
-    onSignal: () => () => undefined,
-  };
-  return x;
-}
+const io = () => captureIo(root);
 
 describe('faultline validate on game days', () => {
   it('checks the example day and the experiment files it names', async () => {

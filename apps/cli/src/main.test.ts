@@ -2,7 +2,8 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { main, type CliIo } from './index.js';
+import { main } from './index.js';
+import { captureIo } from './test-support/capture-io.js';
 
 let dir: string;
 beforeEach(async () => {
@@ -12,17 +13,7 @@ afterEach(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-function io(): CliIo & { out: string; err: string } {
-  const x = {
-    out: '', err: '',
-    stdout: { write: (s: string) => { x.out += s; return true; } },
-    stderr: { write: (s: string) => { x.err += s; return true; } },
-    env: { NO_COLOR: '1' } as NodeJS.ProcessEnv,
-    cwd: dir,
-    onSignal: () => () => undefined,
-  };
-  return x;
-}
+const io = () => captureIo(dir);
 
 describe('faultline (in-process)', () => {
   it('validate: names file, line, column and path, suggests the fix, exits 64', async () => {

@@ -4,21 +4,10 @@ import { describe, expect, it } from 'vitest';
 import { startProxyFor } from './test-support/fixtures.js';
 import { useProxyWorkspace } from './test-support/workspace.js';
 import { spawnCli } from './test-support/spawn-cli.js';
-import { main, type CliIo } from './index.js';
+import { runCliInProcess } from './test-support/capture-io.js';
 
 /** The CLI in this process (only the killed run needs a process of its own). */
-async function cli(args: string[]): Promise<{ code: number; out: string; err: string }> {
-  const x = { out: '', err: '' };
-  const io: CliIo = {
-    stdout: { write: (s: string) => { x.out += s; return true; } },
-    stderr: { write: (s: string) => { x.err += s; return true; } },
-    env: { NO_COLOR: '1' } as NodeJS.ProcessEnv,
-    cwd: ws.dir,
-    onSignal: () => () => undefined,
-  };
-  const code = await main(args, io);
-  return { code, ...x };
-}
+const cli = (args: string[]) => runCliInProcess(args, ws.dir);
 
 /*
  * Issue 14, finding 3: `faultline recover` must report every run even when a backend named only by an

@@ -2,6 +2,7 @@ import { formatDuration, type JournalEvent } from '@faultline/core';
 import type { DayEvent, DayRunner, GameDay, StepStatus } from '@faultline/gameday';
 import type { CliIo, Palette } from '../io.js';
 import { clockOf, palette } from '../io.js';
+import { LiveFooter } from '../render/live-footer.js';
 import { ProgressView } from '../render/progress.js';
 import { describeStep } from './describe-step.js';
 
@@ -15,10 +16,8 @@ const statusMark = (p: Palette, s: StepStatus): string =>
  */
 export class DayView {
   private readonly p: Palette;
-  private readonly live: boolean;
   private progress: ProgressView | undefined;
-  private footerLines = 0;
-  private timer: NodeJS.Timeout | undefined;
+  private readonly screen: LiveFooter;
   private runner: DayRunner | undefined;
   /** What the keyboard is doing: null when idle, else the prompt and the text typed so far. */
   prompt: { label: string; text: string } | undefined;
@@ -26,7 +25,7 @@ export class DayView {
 
   constructor(private readonly io: CliIo, private readonly day: GameDay, opts: { live?: boolean } = {}) {
     this.p = palette(io);
-    this.live = opts.live ?? Boolean(io.stdout.isTTY);
+    this.screen = new LiveFooter(io, opts.live ?? Boolean(io.stdout.isTTY), () => this.footer());
   }
 
   attach(runner: DayRunner): void {
@@ -34,18 +33,15 @@ export class DayView {
   }
 
   start(): void {
-    if (this.live) this.timer = setInterval(() => this.redraw(), 250);
+    this.screen.start();
   }
 
   stop(): void {
-    clearInterval(this.timer);
-    this.clearFooter();
+    this.screen.stop();
   }
 
   print(line: string): void {
-    this.clearFooter();
-    this.io.stdout.write(line + '\n');
-    this.drawFooter();
+    this.screen.print(line);
   }
 
   /** Run events of the current experiment step go through the run view, indented. */
@@ -136,22 +132,7 @@ export class DayView {
     return `  ${this.p.bold(this.prompt?.label ?? '')} ${this.prompt?.text ?? ''}▏ ${this.p.dim('(Enter to save, Esc to cancel)')}`;
   }
 
-  private clearFooter(): void {
-    if (!this.live || this.footerLines === 0) return;
-    this.io.stdout.write(`\u001b[${this.footerLines}A\u001b[J`);
-    this.footerLines = 0;
-  }
-
-  private drawFooter(): void {
-    if (!this.live) return;
-    const lines = this.footer();
-    if (!lines.length) return;
-    this.io.stdout.write(lines.join('\n') + '\n');
-    this.footerLines = lines.length;
-  }
-
   redraw(): void {
-    this.clearFooter();
-    this.drawFooter();
+    this.screen.redraw();
   }
 }

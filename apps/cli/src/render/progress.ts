@@ -1,6 +1,7 @@
 import { formatDuration, type JournalEvent, type ProbeResult, type RunState } from '@faultline/core';
 import type { CliIo, Palette } from '../io.js';
 import { clockOf, palette } from '../io.js';
+import { LiveFooter } from './live-footer.js';
 import { probeLine, sparkline } from './format.js';
 
 const phaseLabel: Partial<Record<RunState, string>> = {
@@ -14,32 +15,27 @@ const phaseLabel: Partial<Record<RunState, string>> = {
  */
 export class ProgressView {
   private readonly p: Palette;
-  private readonly live: boolean;
   private state: RunState = 'pending';
   private holdEndsAt: number | undefined;
   private readonly guards = new Map<string, { results: ProbeResult[]; failures: number; breachAfter: number }>();
-  private footerLines = 0;
-  private timer: NodeJS.Timeout | undefined;
+  private readonly screen: LiveFooter;
   private name = '';
 
   constructor(private readonly io: CliIo, opts: { live?: boolean } = {}) {
     this.p = palette(io);
-    this.live = opts.live ?? Boolean(io.stdout.isTTY);
+    this.screen = new LiveFooter(io, opts.live ?? Boolean(io.stdout.isTTY), () => this.footer());
   }
 
   start(): void {
-    if (this.live) this.timer = setInterval(() => this.redraw(), 250);
+    this.screen.start();
   }
 
   stop(): void {
-    clearInterval(this.timer);
-    this.clearFooter();
+    this.screen.stop();
   }
 
   private print(line: string): void {
-    this.clearFooter();
-    this.io.stdout.write(line + '\n');
-    this.drawFooter();
+    this.screen.print(line);
   }
 
   private label(s: string): string {
@@ -135,22 +131,6 @@ export class ProgressView {
     return lines;
   }
 
-  private clearFooter(): void {
-    if (!this.live || this.footerLines === 0) return;
-    this.io.stdout.write(`\u001b[${this.footerLines}A\u001b[J`);
-    this.footerLines = 0;
-  }
 
-  private drawFooter(): void {
-    if (!this.live) return;
-    const lines = this.footer();
-    if (!lines.length) return;
-    this.io.stdout.write(lines.join('\n') + '\n');
-    this.footerLines = lines.length;
-  }
 
-  private redraw(): void {
-    this.clearFooter();
-    this.drawFooter();
-  }
 }
