@@ -1,9 +1,7 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { request } from 'undici';
-import { ProviderError } from '@faultline/core';
-import { startInventory, startLoad, startStorefront } from '@faultline/demo-shop';
-import { startProxyServer } from '@faultline/proxy';
+import { startLoad, startStorefront } from '@faultline/demo-shop';
+import { startDemoBackends } from './demo-backends.js';
 import type { CliIo } from '../io.js';
 import { palette } from '../io.js';
 import { runCommand } from './run.js';
@@ -11,23 +9,6 @@ import { runCommand } from './run.js';
 /** The quick-start experiment shipped in the repository (and in the npm package). */
 export function quickstartFile(): string {
   return fileURLToPath(new URL('../../../../experiments/quickstart.yaml', import.meta.url));
-}
-
-async function createProxy(api: string, name: string, upstream: string): Promise<string> {
-  const res = await request(`${api}/proxies`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ name, listen: '127.0.0.1:0', upstream, enabled: true }),
-    headersTimeout: 5000,
-    bodyTimeout: 5000,
-  });
-  const body = (await res.body.json()) as { listen?: string; error?: string };
-  if (res.statusCode !== 201 || !body.listen) {
-    throw new ProviderError(`the embedded proxy at ${api} refused to create the demo proxy "${name}" (${res.statusCode}: ${body.error ?? 'no error text'})`, {
-      hint: 'run with a free loopback port range; if it repeats, report it with this message',
-    });
-  }
-  return body.listen;
 }
 
 /**
@@ -40,11 +21,7 @@ export async function demoCommand(io: CliIo, opts: { variant: 'fragile' | 'resil
   const p = palette(io);
   const stops: Array<() => Promise<void>> = [];
   try {
-    const proxy = await startProxyServer({ host: '127.0.0.1', port: 0 });
-    stops.push(() => proxy.close());
-    const inventory = await startInventory({ host: '127.0.0.1', port: 0 });
-    stops.push(() => inventory.close());
-    const listen = await createProxy(proxy.url, 'inventory', `127.0.0.1:${inventory.port}`);
+    const { proxyUrl, inventoryUrl, inventoryAddress: listen } = await startDemoBackends(stops);
     const storefront = await startStorefront({ inventoryUrl: `http://${listen}`, variant: opts.variant, port: 0 });
     stops.push(() => storefront.close());
     const load = startLoad({ url: `${storefront.url}/product/kb-001`, rps: 5 });
@@ -52,11 +29,11 @@ export async function demoCommand(io: CliIo, opts: { variant: 'fragile' | 'resil
 
     io.stdout.write([
       p.bold('Faultline quick start'),
-      `  demo shop: storefront (${opts.variant}) ${storefront.url} → fault proxy ${listen} → inventory ${inventory.url}`,
-      `  proxy API: ${proxy.url} (Toxiproxy-compatible)   experiment: ${path.relative(io.cwd, quickstartFile())}`,
+      `  demo shop: storefront (${opts.variant}) ${storefront.url} → fault proxy ${listen} → inventory ${inventoryUrl}`,
+      `  proxy API: ${proxyUrl} (Toxiproxy-compatible)   experiment: ${path.relative(io.cwd, quickstartFile())}`,
       '',
     ].join('\n') + '\n');
-    return await runCommand({ ...io, env: { ...io.env, FAULTLINE_PROXY_API: proxy.url, STOREFRONT_URL: storefront.url, QUICKSTART_DURATION: opts.duration } }, quickstartFile(), {
+    return await runCommand({ ...io, env: { ...io.env, FAULTLINE_PROXY_API: proxyUrl, STOREFRONT_URL: storefront.url, QUICKSTART_DURATION: opts.duration } }, quickstartFile(), {
       stateDir: opts.stateDir,
       ...(opts.report ? { report: opts.report } : {}),
     }).then((code) => {

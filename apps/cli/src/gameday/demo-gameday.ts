@@ -1,9 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
-import { request } from 'undici';
-import { ProviderError } from '@faultline/core';
-import { startInventory, startLoad, startStorefront } from '@faultline/demo-shop';
-import { startProxyServer } from '@faultline/proxy';
+import { startLoad, startStorefront } from '@faultline/demo-shop';
+import { startDemoBackends } from '../commands/demo-backends.js';
 import type { CliIo } from '../io.js';
 import { palette } from '../io.js';
 import { gamedayRunCommand } from './run-gameday.js';
@@ -11,16 +9,6 @@ import { gamedayRunCommand } from './run-gameday.js';
 /** The example game day shipped in the repository (and in the npm package). */
 export function demoGameDayFile(): string {
   return fileURLToPath(new URL('../../../../experiments/gameday/storefront.gameday.yaml', import.meta.url));
-}
-
-async function createProxy(api: string, name: string, upstream: string): Promise<string> {
-  const res = await request(`${api}/proxies`, {
-    method: 'POST', headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ name, listen: '127.0.0.1:0', upstream, enabled: true }), headersTimeout: 5000, bodyTimeout: 5000,
-  });
-  const body = (await res.body.json()) as { listen?: string; error?: string };
-  if (res.statusCode !== 201 || !body.listen) throw new ProviderError(`the embedded proxy refused to create "${name}" (${res.statusCode}: ${body.error ?? 'no error text'})`);
-  return body.listen;
 }
 
 /**
@@ -32,11 +20,7 @@ export async function demoGameDay(io: CliIo, opts: { duration: string; stateDir:
   const p = palette(io);
   const stops: Array<() => Promise<void>> = [];
   try {
-    const proxy = await startProxyServer({ host: '127.0.0.1', port: 0 });
-    stops.push(() => proxy.close());
-    const inventory = await startInventory({ host: '127.0.0.1', port: 0 });
-    stops.push(() => inventory.close());
-    const listen = await createProxy(proxy.url, 'inventory', `127.0.0.1:${inventory.port}`);
+    const { proxyUrl, inventoryUrl, inventoryAddress: listen } = await startDemoBackends(stops);
     const fragile = await startStorefront({ inventoryUrl: `http://${listen}`, variant: 'fragile', port: 0 });
     stops.push(() => fragile.close());
     const resilient = await startStorefront({ inventoryUrl: `http://${listen}`, variant: 'resilient', port: 0 });
@@ -48,12 +32,12 @@ export async function demoGameDay(io: CliIo, opts: { duration: string; stateDir:
     const file = demoGameDayFile();
     io.stdout.write([
       p.bold('Faultline game day demo'),
-      `  fragile storefront ${fragile.url} · resilient storefront ${resilient.url} → fault proxy ${listen} → inventory ${inventory.url}`,
+      `  fragile storefront ${fragile.url} · resilient storefront ${resilient.url} → fault proxy ${listen} → inventory ${inventoryUrl}`,
       `  game day: ${path.relative(io.cwd, file)}`,
       '',
     ].join('\n') + '\n');
     const env = {
-      ...io.env, FAULTLINE_PROXY_API: proxy.url, FRAGILE_URL: fragile.url, RESILIENT_URL: resilient.url, INVENTORY_URL: inventory.url,
+      ...io.env, FAULTLINE_PROXY_API: proxyUrl, FRAGILE_URL: fragile.url, RESILIENT_URL: resilient.url, INVENTORY_URL: inventoryUrl,
       GAMEDAY_HOLD: opts.duration, GAMEDAY_SETTLE: io.env.GAMEDAY_SETTLE ?? '3s',
     };
     return await gamedayRunCommand({ ...io, env }, file, {
