@@ -227,6 +227,15 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
    * herd's next fires out of the time between the slot and its last decision.
    */
   let deferredPlans: Array<[Entry, number]> | undefined;
+  /**
+   * Decision writes of the pass: a worker goes on to the next due schedule while its write is in
+   * flight (batched with the others'); the pass waits for every write before planning next fires.
+   */
+  let pendingWrites: Array<Promise<void>> | undefined;
+  async function recordLater(entry: Entry, rec: FireRecord): Promise<void> {
+    if (pendingWrites) pendingWrites.push(record(entry, rec));
+    else await record(entry, rec);
+  }
   function replan(entry: Entry, nowMs: number): void {
     if (deferredPlans) deferredPlans.push([entry, nowMs]);
     else plan(entry, nowMs);
@@ -252,7 +261,7 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
     const slot = due.candidate.at;
     const base = { scheduleId, slot, fencingToken: lease.fencingToken, holderId, missedSlots: due.missed } as const;
     if (due.decision === 'skip') {
-      await record(entry, { ...base, decidedAt: now, decision: 'skipped', reason: 'missed-deadline', detail: `${due.lateMs}ms late` });
+      await recordLater(entry, { ...base, decidedAt: now, decision: 'skipped', reason: 'missed-deadline', detail: `${due.lateMs}ms late` });
       log.warn({ scheduleId, slot: slot.toISOString(), lateMs: due.lateMs, missed: due.missed }, 'missed schedule slot skipped: past startingDeadline');
       replan(entry, now.getTime());
       return true;
@@ -273,7 +282,7 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
       return true;
     }
     if (decision.decision === 'skip') {
-      await record(entry, { ...base, decidedAt: now, decision: 'skipped', reason: decision.reason, ...(decision.detail ? { detail: decision.detail } : {}) });
+      await recordLater(entry, { ...base, decidedAt: now, decision: 'skipped', reason: decision.reason, ...(decision.detail ? { detail: decision.detail } : {}) });
       log.info({ scheduleId, slot: slot.toISOString(), reason: decision.reason }, 'schedule slot skipped');
       replan(entry, now.getTime());
       return true;
@@ -295,14 +304,14 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
         log.warn({ scheduleId, slot: slot.toISOString(), fencingToken: lease.fencingToken, err: (err as Error).message }, 'fencing token rejected: another scheduler leads now');
         return false;
       }
-      await record(entry, { ...base, decidedAt: now, decision: 'skipped', reason: 'start-failed', detail: (err as Error).message });
+      await recordLater(entry, { ...base, decidedAt: now, decision: 'skipped', reason: 'start-failed', detail: (err as Error).message });
       log.error({ scheduleId, slot: slot.toISOString(), err: (err as Error).message }, 'scheduled run could not start');
       replan(entry, now.getTime());
       return true;
     }
     firedKeys.add(key);
     if (firedKeys.size > FIRED_KEYS_MAX) firedKeys.delete(firedKeys.values().next().value as string);
-    await record(entry, {
+    await recordLater(entry, {
       ...base,
       decidedAt: now,
       decision: 'started',
@@ -366,9 +375,13 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
       }
     };
     deferredPlans = [];
+    pendingWrites = [];
     try {
       await Promise.all(Array.from({ length: Math.min(fireConcurrency, due.length) }, worker));
     } finally {
+      const writes = pendingWrites;
+      pendingWrites = undefined;
+      await Promise.all(writes); // record() never rejects
       const plans = deferredPlans;
       deferredPlans = undefined;
       for (const [entry, planNowMs] of plans) plan(entry, planNowMs);
