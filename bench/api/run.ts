@@ -29,6 +29,7 @@ async function load(title: string, opts: autocannon.Options) {
   const r = await autocannon({ connections: 20, duration: 8, ...opts });
   return [title, Math.round(r.requests.average), r.latency.p50, r.latency.p99, r.non2xx, r.errors];
 }
+// BENCH_API_QUICK=1: only the request table (skips the 1,000 held runs).
 const rows = [
   await load('GET /v1/runs/:id', { url: `${controller.url}/v1/runs/${first.run.runId}`, headers }),
   await load('POST /v1/runs (same Idempotency-Key)', { url: `${controller.url}/v1/runs`, method: 'POST', headers: { ...headers, 'idempotency-key': 'bench-key' }, body }),
@@ -40,6 +41,12 @@ const healthz = rows[2]?.[1] as number;
 const withRatio = rows.map((r) => [...r.slice(0, 2), ((r[1] as number) / healthz).toFixed(2), ...r.slice(2)]);
 console.log(`\ncontroller API (SQLite store, 20 connections, 8 s each; load average ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}, ${os.cpus().length} cores)\n`);
 console.log(table(['request', 'req/s', '× /healthz', 'p50 ms', 'p99 ms', 'non-2xx', 'errors'], withRatio));
+
+if (process.env.BENCH_API_QUICK) {
+  await controller.close();
+  await rm(dir, { recursive: true, force: true });
+  process.exit(0);
+}
 
 // 1,000 runs holding a fault at once: start them, then measure the controller's CPU while they hold.
 const started: string[] = [];

@@ -7,6 +7,8 @@
  *    time (user + system) and peak resident memory of `node -e 0`, `faultline --help` and
  *    `faultline validate experiments/quickstart.yaml`; ratios against `node -e 0`.
  * 2. `faultline proxy` with one idle proxy: resident memory read from /proc/<pid>/status (VmRSS).
+ * BENCH_COMPARE_BIN=<another checkout>/apps/cli/bin/faultline.js adds that build's `validate` as a row of
+ * the same alternating run (e.g. the commit before a change), so a before/after is measured side by side.
  * Peak memory and CPU come from each child's own process.resourceUsage() at exit (a preloaded module
  * writes them to a file), so they are the OS's numbers for that process.
  */
@@ -35,6 +37,9 @@ const commands: Array<{ name: string; args: string[] }> = [
   { name: '`node -e 0`', args: ['-e', '0'] },
   { name: '`faultline --help`', args: [bin, '--help'] },
   { name: '`faultline validate experiments/quickstart.yaml`', args: [bin, 'validate', 'experiments/quickstart.yaml'] },
+  ...(process.env.BENCH_COMPARE_BIN
+    ? [{ name: `the same, ${path.relative(root, process.env.BENCH_COMPARE_BIN) || process.env.BENCH_COMPARE_BIN} (BENCH_COMPARE_BIN)`, args: [process.env.BENCH_COMPARE_BIN, 'validate', path.join(root, 'experiments/quickstart.yaml')] }]
+    : []),
 ];
 
 function runOnce(args: string[]): Sample {

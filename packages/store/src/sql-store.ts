@@ -26,6 +26,8 @@ export class SqlStore implements Store {
   readonly dialect: Dialect;
   readonly location: string;
   readonly #ctx: StoreContext;
+  /** Verified tokens, for TOKEN_CACHE_TTL_MS (tables/tokens.ts): a request's auth needs no query. */
+  readonly #tokenCache = new tokens.TokenCache();
   readonly #schema: string | undefined;
   readonly #close: () => Promise<void>;
   #closing: Promise<void> | undefined;
@@ -123,10 +125,13 @@ export class SqlStore implements Store {
     return this.#call('createToken', () => tokens.createToken(this.#ctx, input));
   }
   verifyToken(secret: string): Promise<TokenRecord | undefined> {
-    return this.#call('verifyToken', () => tokens.verifyToken(this.#ctx, secret));
+    return this.#call('verifyToken', () => tokens.verifyToken(this.#ctx, secret, this.#tokenCache));
   }
   revokeToken(tokenId: string): Promise<void> {
-    return this.#call('revokeToken', () => tokens.revokeToken(this.#ctx, tokenId));
+    return this.#call('revokeToken', async () => {
+      await tokens.revokeToken(this.#ctx, tokenId, this.#tokenCache);
+      this.#tokenCache.forget(tokenId); // also a verify that cached it while the revoke was in flight
+    });
   }
   listTokens(): Promise<TokenRecord[]> {
     return this.#call('listTokens', () => tokens.listTokens(this.#ctx));

@@ -3,6 +3,7 @@ import { NotFoundError, UsageError } from '@faultline/core';
 import { expect, it } from 'vitest';
 import { describeEachBackend } from './testing/backends.js';
 import { manualClock } from './testing/clock.js';
+import { TOKEN_CACHE_TTL_MS } from './tables/tokens.js';
 
 describeEachBackend('tokens', ({ fresh }) => {
   it('stores only the SHA-256 of the secret and shows the plaintext once', async () => {
@@ -54,6 +55,30 @@ describeEachBackend('tokens', ({ fresh }) => {
     expect((await store.verifyToken(secret))?.lastUsedAt).toBe(first);
     clock.advance(30_000);
     expect((await store.verifyToken(secret))?.lastUsedAt).toBe(clock.now().toISOString());
+  });
+
+  it('a verified token is trusted for at most TOKEN_CACHE_TTL_MS after a revoke by another process', async () => {
+    const clock = manualClock();
+    const db = await fresh();
+    const replica = await db.open({ clock });
+    const elsewhere = await db.open({ clock }); // another controller replica, or the CLI, on the same database
+    const { token, secret } = await replica.createToken({ name: 't', scopes: ['read'] });
+    expect(await replica.verifyToken(secret)).toBeDefined(); // now cached by this replica
+    await elsewhere.revokeToken(token.tokenId);
+    expect(await elsewhere.verifyToken(secret)).toBeUndefined();
+    expect(await replica.verifyToken(secret)).toBeDefined(); // the documented delay
+    clock.advance(TOKEN_CACHE_TTL_MS);
+    expect(await replica.verifyToken(secret)).toBeUndefined();
+  });
+
+  it('a revoke through the same store takes effect at once, also for a cached token', async () => {
+    const clock = manualClock();
+    const store = await (await fresh()).open({ clock });
+    const { token, secret } = await store.createToken({ name: 't', scopes: ['read'] });
+    expect(await store.verifyToken(secret)).toBeDefined();
+    expect(await store.verifyToken(secret)).toBeDefined();
+    await store.revokeToken(token.tokenId);
+    expect(await store.verifyToken(secret)).toBeUndefined();
   });
 
   it('rejects unknown or missing scopes', async () => {

@@ -7,6 +7,8 @@ export interface MemoryScheduleSource extends ScheduleSource {
   /** Adds or replaces a schedule (id = metadata.name unless given). Replacing keeps its history and cursor. */
   put(schedule: Schedule, options?: { scheduleId?: string; createdAt?: Date; baseDir?: string }): StoredSchedule;
   remove(scheduleId: string): void;
+  /** Records every decision or, if one names a schedule that does not exist, none. */
+  recordFires(records: readonly FireRecord[]): Promise<void>;
   /** Newest first. */
   history(scheduleId: string): readonly FireRecord[];
 }
@@ -16,18 +18,29 @@ export function createMemoryScheduleSource(options: { clock?: Clock } = {}): Mem
   const clock = options.clock ?? systemClock;
   const schedules = new Map<string, StoredSchedule>();
   const histories = new Map<string, FireRecord[]>();
+  const storedOf = (record: FireRecord): StoredSchedule => {
+    const stored = schedules.get(record.scheduleId);
+    if (!stored) throw new NotFoundError(`schedule ${record.scheduleId} does not exist (recording a fire for ${record.slot.toISOString()})`);
+    return stored;
+  };
+  const recordOne = (record: FireRecord): void => {
+    const stored = storedOf(record);
+    const list = histories.get(record.scheduleId) ?? [];
+    list.unshift(record);
+    list.length = Math.min(list.length, stored.schedule.spec.historyLimit);
+    histories.set(record.scheduleId, list);
+    if (!stored.lastSlotAt || stored.lastSlotAt < record.slot) schedules.set(record.scheduleId, { ...stored, lastSlotAt: record.slot });
+  };
   return {
     async list() {
       return [...schedules.values()];
     },
     async recordFire(record) {
-      const stored = schedules.get(record.scheduleId);
-      if (!stored) throw new NotFoundError(`schedule ${record.scheduleId} does not exist (recording a fire for ${record.slot.toISOString()})`);
-      const list = histories.get(record.scheduleId) ?? [];
-      list.unshift(record);
-      list.length = Math.min(list.length, stored.schedule.spec.historyLimit);
-      histories.set(record.scheduleId, list);
-      if (!stored.lastSlotAt || stored.lastSlotAt < record.slot) schedules.set(record.scheduleId, { ...stored, lastSlotAt: record.slot });
+      recordOne(record);
+    },
+    async recordFires(records) {
+      records.forEach(storedOf); // all or none, like a store's transaction
+      records.forEach(recordOne);
     },
     put(schedule, opts = {}) {
       const scheduleId = opts.scheduleId ?? schedule.metadata.name;

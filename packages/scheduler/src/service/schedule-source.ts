@@ -44,6 +44,12 @@ export interface ScheduleSource {
   list(): Promise<readonly StoredSchedule[]>;
   /** Appends to the schedule's history (trimmed to spec.historyLimit) and moves its lastSlotAt to `slot`. */
   recordFire(record: FireRecord): Promise<void>;
+  /**
+   * Optional: records several decisions in one round trip (e.g. one transaction), each exactly as
+   * recordFire would. When present, decisions made while a write is in flight are written together by
+   * the next call (a herd of 10,000 due schedules is a few writes, not 10,000); all or none should land.
+   */
+  recordFires?(records: readonly FireRecord[]): Promise<void>;
 }
 
 /** Handed to startRun: who fires, for which slot, and the key that makes a second start of the same slot a no-op. */

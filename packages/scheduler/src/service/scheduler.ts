@@ -124,6 +124,25 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
   const firedKeys = new Set<string>();
 
   const call = <T>(what: string, fn: () => Promise<T>) => withDeadline(what, timeoutMs, fn);
+  // Batching the herd (10,000 schedules due in one slot): the decisions in flight share one halt check
+  // and one lease check instead of a store round trip each. A decision that asks while a check is in
+  // flight takes that check's answer, which is at most one round trip older than its question; the
+  // fencing token passed to startRun still refuses a start under a lease that has moved on.
+  const isHalted = singleFlight(() => options.isHalted());
+  const store = options.store;
+  // With recordFires, decisions made while a write is in flight go out together in the next write.
+  // If a batch fails, each of its records is written alone, so one bad record (a schedule deleted
+  // meanwhile) costs only its own write, as without batching.
+  const recordFire = store.recordFires
+    ? batchWhileInFlight<FireRecord>(async (records) => {
+        try {
+          await call(`recording ${records.length} schedule decision(s)`, () => (store.recordFires as NonNullable<ScheduleSource['recordFires']>).call(store, records));
+          return records.map(() => ({ status: 'fulfilled', value: undefined }));
+        } catch {
+          return Promise.allSettled(records.map((rec) => call(`recording the fire of schedule ${rec.scheduleId}`, () => store.recordFire(rec))));
+        }
+      })
+    : (rec: FireRecord) => store.recordFire(rec);
 
   async function refresh(nowMs: number): Promise<void> {
     const list = await call('listing schedules', () => options.store.list());
@@ -194,7 +213,7 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
       log.warn({ scheduleId: rec.scheduleId, err: (err as Error).message }, 'onDecision observer threw');
     }
     try {
-      await call(`recording the fire of schedule ${rec.scheduleId}`, () => options.store.recordFire(rec));
+      await call(`recording the fire of schedule ${rec.scheduleId}`, () => recordFire(rec));
     } catch (err) {
       // The run (if any) is started; a new leader re-deciding this slot is stopped by the idempotency key.
       log.error({ scheduleId: rec.scheduleId, slot: rec.slot.toISOString(), err: (err as Error).message }, 'cannot record schedule decision');
@@ -202,8 +221,28 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
     entry.cursorMs = Math.max(entry.cursorMs, rec.slot.getTime());
   }
 
+  /**
+   * Planning an entry's next fire after its decision: deferred until every due decision of the pass is
+   * made (with the same `now`, so the plan is the one it would have been), which keeps the scans of a
+   * herd's next fires out of the time between the slot and its last decision.
+   */
+  let deferredPlans: Array<[Entry, number]> | undefined;
+  /**
+   * Decision writes of the pass: a worker goes on to the next due schedule while its write is in
+   * flight (batched with the others'); the pass waits for every write before planning next fires.
+   */
+  let pendingWrites: Array<Promise<void>> | undefined;
+  async function recordLater(entry: Entry, rec: FireRecord): Promise<void> {
+    if (pendingWrites) pendingWrites.push(record(entry, rec));
+    else await record(entry, rec);
+  }
+  function replan(entry: Entry, nowMs: number): void {
+    if (deferredPlans) deferredPlans.push([entry, nowMs]);
+    else plan(entry, nowMs);
+  }
+
   /** Returns false when leadership was lost (stop processing this tick). */
-  async function processEntry(entry: Entry, lease: Lease): Promise<boolean> {
+  async function processEntry(entry: Entry, lease: Lease, stillLeader: () => Promise<boolean>): Promise<boolean> {
     const now = clock.now();
     const { stored } = entry;
     const { schedule } = stored;
@@ -216,21 +255,21 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
     const due = resolveDueSlot(schedule, { after: new Date(entry.cursorMs), now, calendars: entry.calendars });
     if (!due) {
       entry.cursorMs = Math.max(entry.cursorMs, now.getTime());
-      plan(entry, now.getTime());
+      replan(entry, now.getTime());
       return true;
     }
     const slot = due.candidate.at;
     const base = { scheduleId, slot, fencingToken: lease.fencingToken, holderId, missedSlots: due.missed } as const;
     if (due.decision === 'skip') {
-      await record(entry, { ...base, decidedAt: now, decision: 'skipped', reason: 'missed-deadline', detail: `${due.lateMs}ms late` });
+      await recordLater(entry, { ...base, decidedAt: now, decision: 'skipped', reason: 'missed-deadline', detail: `${due.lateMs}ms late` });
       log.warn({ scheduleId, slot: slot.toISOString(), lateMs: due.lateMs, missed: due.missed }, 'missed schedule slot skipped: past startingDeadline');
-      plan(entry, now.getTime());
+      replan(entry, now.getTime());
       return true;
     }
     let decision;
     try {
       decision = await decideFire(schedule, now, {
-        isHalted: options.isHalted,
+        isHalted,
         activeRunOf: options.activeRunOf,
         calendars: entry.calendars,
         slot,
@@ -243,36 +282,36 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
       return true;
     }
     if (decision.decision === 'skip') {
-      await record(entry, { ...base, decidedAt: now, decision: 'skipped', reason: decision.reason, ...(decision.detail ? { detail: decision.detail } : {}) });
+      await recordLater(entry, { ...base, decidedAt: now, decision: 'skipped', reason: decision.reason, ...(decision.detail ? { detail: decision.detail } : {}) });
       log.info({ scheduleId, slot: slot.toISOString(), reason: decision.reason }, 'schedule slot skipped');
-      plan(entry, now.getTime());
+      replan(entry, now.getTime());
       return true;
     }
     const key = slotIdempotencyKey(scheduleId, slot);
     if (firedKeys.has(key)) {
       entry.cursorMs = Math.max(entry.cursorMs, slot.getTime());
-      plan(entry, now.getTime());
+      replan(entry, now.getTime());
       return true;
     }
-    if (!(await stillLeader(lease))) return false;
+    if (!(await stillLeader())) return false;
     let result;
     try {
       result = await call(`starting a run for schedule ${scheduleId}`, () =>
         options.startRun(stored, { fencingToken: lease.fencingToken, slot, idempotencyKey: key }),
       );
     } catch (err) {
-      if (!(await stillLeader(lease))) {
+      if (!(await stillLeader())) {
         log.warn({ scheduleId, slot: slot.toISOString(), fencingToken: lease.fencingToken, err: (err as Error).message }, 'fencing token rejected: another scheduler leads now');
         return false;
       }
-      await record(entry, { ...base, decidedAt: now, decision: 'skipped', reason: 'start-failed', detail: (err as Error).message });
+      await recordLater(entry, { ...base, decidedAt: now, decision: 'skipped', reason: 'start-failed', detail: (err as Error).message });
       log.error({ scheduleId, slot: slot.toISOString(), err: (err as Error).message }, 'scheduled run could not start');
-      plan(entry, now.getTime());
+      replan(entry, now.getTime());
       return true;
     }
     firedKeys.add(key);
     if (firedKeys.size > FIRED_KEYS_MAX) firedKeys.delete(firedKeys.values().next().value as string);
-    await record(entry, {
+    await recordLater(entry, {
       ...base,
       decidedAt: now,
       decision: 'started',
@@ -280,7 +319,7 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
       ...(result.duplicate ? { duplicate: true } : {}),
     });
     log.info({ scheduleId, slot: slot.toISOString(), runId: result.runId, fencingToken: lease.fencingToken, duplicate: result.duplicate ?? false }, 'schedule fired');
-    plan(entry, now.getTime());
+    replan(entry, now.getTime());
     return true;
   }
 
@@ -328,13 +367,25 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
     // (every schedule at 10:00) must not queue 10,000 round trips behind each other.
     let next = 0;
     let lost = false;
+    const leaderCheck = singleFlight(() => stillLeader(lease));
     const worker = async () => {
       while (!lost && next < due.length) {
         const entry = due[next++] as Entry;
-        if (!(await processEntry(entry, lease))) lost = true;
+        if (!(await processEntry(entry, lease, leaderCheck))) lost = true;
       }
     };
-    await Promise.all(Array.from({ length: Math.min(fireConcurrency, due.length) }, worker));
+    deferredPlans = [];
+    pendingWrites = [];
+    try {
+      await Promise.all(Array.from({ length: Math.min(fireConcurrency, due.length) }, worker));
+    } finally {
+      const writes = pendingWrites;
+      pendingWrites = undefined;
+      await Promise.all(writes); // record() never rejects
+      const plans = deferredPlans;
+      deferredPlans = undefined;
+      for (const [entry, planNowMs] of plans) plan(entry, planNowMs);
+    }
     if (lost) {
       leader = undefined;
       return;
@@ -426,6 +477,57 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
       };
     },
   };
+}
+
+/**
+ * Concurrent callers share one call: the first starts it, everyone who asks before it settles gets its
+ * result (or error); the next caller after that starts a new one.
+ */
+function singleFlight<T>(fn: () => Promise<T>): () => Promise<T> {
+  let inFlight: Promise<T> | undefined;
+  return () => {
+    if (!inFlight) {
+      const p = Promise.resolve().then(fn);
+      inFlight = p;
+      const clear = () => {
+        if (inFlight === p) inFlight = undefined;
+      };
+      p.then(clear, clear);
+    }
+    return inFlight;
+  };
+}
+
+/**
+ * Collects items while a flush is in flight: the first item is flushed at once, the ones that arrive
+ * meanwhile go out together in the next flush. Each caller's promise settles with its own item's result.
+ */
+function batchWhileInFlight<T>(flush: (items: T[]) => Promise<Array<PromiseSettledResult<void>>>): (item: T) => Promise<void> {
+  let queue: Array<{ item: T; resolve: () => void; reject: (err: unknown) => void }> = [];
+  let flushing = false;
+  const drain = async () => {
+    flushing = true;
+    while (queue.length > 0) {
+      const batch = queue;
+      queue = [];
+      try {
+        const results = await flush(batch.map((b) => b.item));
+        batch.forEach((b, i) => {
+          const r = results[i];
+          if (r?.status === 'rejected') b.reject(r.reason);
+          else b.resolve();
+        });
+      } catch (err) {
+        for (const b of batch) b.reject(err);
+      }
+    }
+    flushing = false;
+  };
+  return (item) =>
+    new Promise<void>((resolve, reject) => {
+      queue.push({ item, resolve, reject });
+      if (!flushing) void drain();
+    });
 }
 
 /** Loaded calendars are cached by file text, so an unchanged file gives the very same object. */

@@ -2,9 +2,8 @@ import { SpecInvalidError, type Experiment, type Registry, type SpecIssue } from
 import { expandEnvironment, type Environment } from '../source/expand-env.js';
 import { sortIssues, type Locator } from '../source/issue.js';
 import { parseDocuments, SourceDocument } from '../source/source-document.js';
-import { parserExperimentSchema } from '../schema/experiment-schema.js';
 import { semanticIssues } from '../validate/semantic-checks.js';
-import { validateWithSchema } from '../validate/validate-with-schema.js';
+import { experimentStructureIssues } from '../validate/precompiled/experiment-validator.js';
 import { normalizeExperiment } from './normalize.js';
 
 export interface ParseExperimentOptions {
@@ -42,7 +41,8 @@ export function parseExperiment(text: string, options: ParseExperimentOptions = 
  * value after `${...}` expansion (default: as written).
  */
 export function validateExperimentDocument(doc: SourceDocument | Locator, registry?: Registry, value: unknown = doc instanceof SourceDocument ? doc.value : undefined): SpecIssue[] {
-  const structural = validateWithSchema(parserExperimentSchema, value, doc, { owner: 'the experiment format' });
+  // The structure is checked by the validator generated at build time from parserExperimentSchema.
+  const structural = experimentStructureIssues(value, doc);
   const semantic = semanticIssues(value, doc, registry);
   return sortIssues([...structural, ...semantic]);
 }

@@ -125,3 +125,9 @@ export function specFuzzTargets(): FuzzTarget[] {
     },
   ];
 }
+
+/** Experiment values one mutation away from a valid one (what structure validation mostly sees). */
+export function mutatedExperiments(): fc.Arbitrary<unknown> {
+  const base = fc.constantFrom(designJson, fullJson);
+  return base.chain((doc) => fc.tuple(fc.constant(doc), fc.constantFrom(...paths(doc)), mutation)).map(([doc, path, m]) => mutate(doc, path, m));
+}

@@ -4,7 +4,13 @@ import addFormatsModule from 'ajv-formats';
 
 type FormatsPlugin = (ajv: Ajv) => Ajv;
 // ajv-formats is CommonJS; depending on the loader its function is the module or its `default`.
-const addFormats = ((addFormatsModule as unknown as { default?: FormatsPlugin }).default ?? addFormatsModule) as unknown as FormatsPlugin;
+export const addFormats = ((addFormatsModule as unknown as { default?: FormatsPlugin }).default ?? addFormatsModule) as unknown as FormatsPlugin;
+
+/**
+ * Options of every Ajv instance here, including the one that generates the precompiled experiment
+ * validator (precompiled/): the generated code must report exactly what a runtime compile would.
+ */
+export const AJV_OPTIONS = { allErrors: true, verbose: true, strict: false, strictNumbers: true, logger: false } as const;
 
 let shared: Ajv | undefined;
 
@@ -15,7 +21,7 @@ let shared: Ajv | undefined;
  */
 export function sharedAjv(): Ajv {
   if (!shared) {
-    shared = new Ajv({ allErrors: true, verbose: true, strict: false, strictNumbers: true, logger: false });
+    shared = new Ajv({ ...AJV_OPTIONS });
     addFormats(shared);
   }
   return shared;
@@ -37,7 +43,13 @@ export function compileSchema(schema: object, owner: string): ValidateFunction {
   return fn;
 }
 
+/** What runValidator needs of a validator: Ajv's compiled function, or a precompiled (standalone) one. */
+export interface Validator {
+  (data: unknown): boolean;
+  errors?: ErrorObject[] | null | undefined;
+}
+
 /** Runs a compiled validator; returns its errors (empty when valid). */
-export function runValidator(fn: ValidateFunction, data: unknown): ErrorObject[] {
+export function runValidator(fn: Validator, data: unknown): ErrorObject[] {
   return fn(data) ? [] : [...(fn.errors ?? [])];
 }

@@ -62,11 +62,61 @@ export async function createToken(
   return { token: toTokenRecord(row), secret };
 }
 
-export async function verifyToken(ctx: StoreContext, secret: string): Promise<TokenRecord | undefined> {
+/** How long a verified token is trusted without reading its row again (see TokenCache). */
+export const TOKEN_CACHE_TTL_MS = 5_000;
+const TOKEN_CACHE_MAX = 1_000;
+
+/**
+ * Verified tokens of one store instance, so a request does not read the tokens table: keyed by the
+ * SHA-256 of the secret (never the secret), trusted for TOKEN_CACHE_TTL_MS of the store's clock. A
+ * revoke through the same store drops the token at once; a revoke through another process or replica
+ * sharing the database takes effect here within TOKEN_CACHE_TTL_MS. Only valid, unrevoked tokens are kept.
+ */
+export class TokenCache {
+  readonly #entries = new Map<string, { row: Selectable<TokensTable>; expiresAtMs: number }>();
+  /** Moves on every forget: a verify that read its row before a revoke does not cache it after. */
+  #generation = 0;
+
+  get generation(): number {
+    return this.#generation;
+  }
+
+  get(key: string, nowMs: number): Selectable<TokensTable> | undefined {
+    const hit = this.#entries.get(key);
+    if (!hit) return undefined;
+    if (nowMs >= hit.expiresAtMs || nowMs < hit.expiresAtMs - TOKEN_CACHE_TTL_MS) {
+      this.#entries.delete(key);
+      return undefined;
+    }
+    return hit.row;
+  }
+
+  /** Keeps `row` unless a token was forgotten since `generation` (read before the row was). */
+  set(key: string, row: Selectable<TokensTable>, nowMs: number, generation: number): void {
+    if (generation !== this.#generation) return;
+    this.#entries.delete(key);
+    if (this.#entries.size >= TOKEN_CACHE_MAX) this.#entries.delete(this.#entries.keys().next().value as string);
+    this.#entries.set(key, { row, expiresAtMs: nowMs + TOKEN_CACHE_TTL_MS });
+  }
+
+  forget(tokenId: string): void {
+    this.#generation++;
+    for (const [key, { row }] of this.#entries) if (row.id === tokenId) this.#entries.delete(key);
+  }
+}
+
+export async function verifyToken(ctx: StoreContext, secret: string, cache?: TokenCache): Promise<TokenRecord | undefined> {
   const match = SECRET_RE.exec(secret);
   if (!match) return undefined;
-  const row = await ctx.db.selectFrom('tokens').selectAll().where('id', '=', match[1] as string).executeTakeFirst();
   const presented = sha256(secret);
+  const key = presented.toString('hex');
+  const cached = cache?.get(key, ctx.now().getTime());
+  // A cached row whose last use is due to be written goes the full way (which also re-reads revoked_at).
+  if (cached && cached.last_used_at !== null && ctx.now().getTime() - Date.parse(cached.last_used_at) < LAST_USED_RESOLUTION_MS) {
+    return toTokenRecord(cached);
+  }
+  const generation = cache?.generation ?? 0;
+  const row = await ctx.db.selectFrom('tokens').selectAll().where('id', '=', match[1] as string).executeTakeFirst();
   // Compare against a dummy when the id is unknown, so both paths do the same work.
   const stored = row ? Buffer.from(row.secret_hash, 'hex') : sha256(`${secret}\u0000unknown`);
   const equal = stored.length === presented.length && timingSafeEqual(stored, presented);
@@ -75,12 +125,16 @@ export async function verifyToken(ctx: StoreContext, secret: string): Promise<To
   if (row.last_used_at === null || now.getTime() - Date.parse(row.last_used_at) >= LAST_USED_RESOLUTION_MS) {
     const at = now.toISOString();
     await ctx.db.updateTable('tokens').set({ last_used_at: at }).where('id', '=', row.id).execute();
-    return toTokenRecord({ ...row, last_used_at: at });
+    const used = { ...row, last_used_at: at };
+    cache?.set(key, used, now.getTime(), generation);
+    return toTokenRecord(used);
   }
+  cache?.set(key, row, now.getTime(), generation);
   return toTokenRecord(row);
 }
 
-export async function revokeToken(ctx: StoreContext, tokenId: string): Promise<void> {
+export async function revokeToken(ctx: StoreContext, tokenId: string, cache?: TokenCache): Promise<void> {
+  cache?.forget(tokenId);
   const row = await ctx.db.selectFrom('tokens').select(['id', 'revoked_at']).where('id', '=', tokenId).executeTakeFirst();
   if (!row) throw new NotFoundError(`token ${tokenId} does not exist`, { hint: 'List tokens to see their ids.' });
   if (row.revoked_at === null) {
