@@ -3,7 +3,9 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { systemClock } from '@faultline/core';
+import { silentLogger, systemClock, type Target } from '@faultline/core';
+import { kubernetesPlugin } from '@faultline/faults-kubernetes';
+import { testFaultProviderContract } from '@faultline/testing';
 import { NetnsFaults, findContainerNetns, findLatencyProxies, probeInNetns, serveInNetns, type NetnsHandle, type NetnsServer } from '@faultline/netns';
 import { startKubeStandIn } from '../../../test/fixtures/kube-stand-in/index.js';
 import { dockerAvailable } from '../../../packages/netns/src/test-support/docker-cli.js';
@@ -125,6 +127,57 @@ ${faults}
       }
     }
   });
+
+  // The provider contract (idempotent inject, total and idempotent revert, fresh-process revert with and
+  // without undo data, gone target, aborted signal) against the real agent: one fresh container per case.
+  const contractParams: Record<string, unknown> = {
+    'kubernetes.pod-partition': { destinations: ['10.213.0.0/16'] },
+    'kubernetes.pod-packet-loss': { probability: 0.2 },
+    'kubernetes.pod-bandwidth': { rate: '1MiB/s' },
+    'kubernetes.pod-latency': { latency: '20ms', destinations: ['10.213.0.1:80'] },
+  };
+  let contractPods = 0;
+  for (const [type, params] of Object.entries(contractParams)) {
+    testFaultProviderContract(`${type} (real agent, real container)`, {
+      timeoutMs: 120_000,
+      setup: async () => {
+        const box = await docker.start();
+        const ns = findContainerNetns(box.id) as NetnsHandle;
+        const name = `contract-${++contractPods}`;
+        const startedAt = '2026-01-01T00:00:00Z';
+        kube.seed([{
+          apiVersion: 'v1', kind: 'Pod', metadata: { name, namespace: 'shop', labels: { app: 'contract' } },
+          spec: { nodeName: node, containers: [{ name: 'c', image: 'faultline/busybox:test' }] },
+          status: { phase: 'Running', podIP: box.ip, containerStatuses: [{ name: 'c', image: 'faultline/busybox:test', imageID: '', containerID: `docker://${box.id}`, ready: true, restartCount: 0, state: { running: { startedAt } } }] },
+        }]);
+        const make = () => kubernetesPlugin({
+          kubeconfigPath: kube.kubeconfigPath, timeoutMs: 10_000,
+          agents: { tlsDir: clientDir, serverName: 'localhost', endpoints: { [node]: `127.0.0.1:${agent.port}` }, leaseMs: 60_000 },
+        });
+        const plugin = make();
+        const pick = (p: ReturnType<typeof make>) => p.faults!.find((f) => f.type === type)!;
+        const resolver = plugin.resolvers![0]!;
+        const [target] = await resolver.resolve({ kind: 'Pod', namespace: 'shop', name }, { signal: new AbortController().signal, log: silentLogger, timeoutMs: 10_000 }) as Target[];
+        let gone = false;
+        return {
+          provider: pick(plugin), target: target!, params,
+          isActive: async () => !gone && (await artefacts(ns)).length > 0,
+          removeTarget: async () => {
+            gone = true;
+            kube.remove('v1', 'Pod', 'shop', name);
+            await docker.remove(box.id);
+          },
+          freshProvider: () => pick(make()),
+          dispose: async () => {
+            if (!gone) {
+              kube.remove('v1', 'Pod', 'shop', name);
+              await docker.remove(box.id);
+            }
+          },
+        };
+      },
+    });
+  }
 
   it('latency and partition on a pod: measured inside it while the run holds; SIGINT reverts both, nothing is left in the namespace', async () => {
     const base = await p50();
