@@ -12,7 +12,7 @@ describe('docs', () => {
   it('docs/configuration.md covers every FAULTLINE_* environment variable the code reads', () => {
     const doc = readFileSync(docPath, 'utf8');
     const root = join(docPath, '..', '..');
-    const sources = ['apps/cli/src/main.ts', 'apps/cli/src/commands/remote.ts', 'deploy/docker/Dockerfile'].map((f) => readFileSync(join(root, f), 'utf8')).join('\n');
+    const sources = ['apps/cli/src/main.ts', 'apps/cli/src/commands/remote.ts', 'deploy/docker/Dockerfile', 'packages/faults-kubernetes/src/pod-network/agent-options.ts'].map((f) => readFileSync(join(root, f), 'utf8')).join('\n');
     const vars = [...new Set(sources.match(/FAULTLINE_[A-Z_]+/g) ?? [])];
     expect(vars.length).toBeGreaterThan(3);
     for (const v of vars) expect(doc, v).toContain(`\`${v}\``);

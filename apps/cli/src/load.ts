@@ -45,6 +45,7 @@ export async function loadExperiment(file: string, opts: { cwd: string; env: Nod
   const text = raw;
   const registry = opts.registry ?? (await buildRegistry({
     kinds: kindsMentioned(text),
+    env: opts.env,
     ...(opts.kubeconfig ? { kubeconfig: opts.kubeconfig } : {}),
     ...(opts.context ? { context: opts.context } : {}),
   }));

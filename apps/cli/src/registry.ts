@@ -8,6 +8,8 @@ export interface RegistryOptions {
   context?: string;
   /** Load the Kubernetes and Docker providers (they are loaded lazily: most game days need neither). */
   kinds?: readonly string[];
+  /** Where FAULTLINE_AGENT_* (node agent mTLS and endpoints for the kubernetes.pod-* network faults) are read. */
+  env?: Readonly<Record<string, string | undefined>>;
 }
 
 /**
@@ -18,8 +20,10 @@ export async function buildRegistry(opts: RegistryOptions = {}): Promise<Registr
   const plugins: ProviderPlugin[] = [toxiproxyPlugin(), probesPlugin(), httpPlugin()];
   const wants = (k: string) => opts.kinds === undefined || opts.kinds.includes(k);
   if (wants('kubernetes')) {
-    const { kubernetesPlugin } = await import('@faultline/faults-kubernetes');
-    plugins.push(kubernetesPlugin({ ...(opts.kubeconfig ? { kubeconfigPath: opts.kubeconfig } : {}), ...(opts.context ? { context: opts.context } : {}) }));
+    const { kubernetesPlugin, agentOptionsFromEnv } = await import('@faultline/faults-kubernetes');
+    plugins.push(kubernetesPlugin({
+      ...(opts.kubeconfig ? { kubeconfigPath: opts.kubeconfig } : {}), ...(opts.context ? { context: opts.context } : {}), agents: agentOptionsFromEnv(opts.env ?? {}),
+    }));
   }
   if (wants('docker')) {
     const { dockerPlugin } = await import('@faultline/faults-docker');

@@ -9,6 +9,8 @@ import { scaleFault } from './scale/scale.js';
 import { configFlipFault } from './config-flip/config-flip.js';
 import { certExpiryFault } from './cert-expiry/cert-expiry.js';
 import { networkPartitionFault } from './network-partition/network-partition.js';
+import { podNetworkFaults } from './pod-network/pod-network-faults.js';
+import type { AgentOptions } from './pod-network/agent-options.js';
 import { kubernetesProbe } from './probe/kubernetes-probe.js';
 import { kubernetesSweeper } from './sweeper/orphan-sweeper.js';
 
@@ -23,6 +25,8 @@ export interface KubernetesPluginOptions {
   readonly allowKubeSystem?: boolean;
   /** Most API requests in flight at once across the plugin (default 16). */
   readonly maxConcurrency?: number;
+  /** How the pod network faults (kubernetes.pod-latency/-packet-loss/-partition/-bandwidth) reach the node agents. */
+  readonly agents?: AgentOptions;
 }
 
 /** A plugin plus the API client it uses, for tools that report request statistics (benchmarks). */
@@ -34,7 +38,8 @@ export interface KubernetesPlugin extends ProviderPlugin {
 }
 
 /**
- * Kubernetes faults (pod-kill, scale, config-flip, cert-expiry, network-partition), the `kubernetes` target
+ * Kubernetes faults (pod-kill, scale, config-flip, cert-expiry, network-partition, and the pod network faults
+ * through the node agent), the `kubernetes` target
  * kind and probe, and the orphan sweeper. The kubeconfig is loaded on first use, so registering the plugin
  * never fails on machines without a cluster.
  */
@@ -50,7 +55,7 @@ export function kubernetesPlugin(opts: KubernetesPluginOptions = {}): Kubernetes
       return api;
     },
   };
-  const faults = [podKillFault(deps), scaleFault(deps), configFlipFault(deps), certExpiryFault(deps), networkPartitionFault(deps)];
+  const faults = [podKillFault(deps), scaleFault(deps), configFlipFault(deps), certExpiryFault(deps), networkPartitionFault(deps), ...podNetworkFaults(deps, opts.agents)];
   return {
     name: 'kubernetes',
     api: deps.api,

@@ -21,3 +21,5 @@ export { NetnsFaults } from './netns-faults.js';
 export type { NetnsUndo, NetnsLeftover } from './netns-faults.js';
 export { probeInNetns, serveInNetns } from './measure/in-netns.js';
 export type { ProbeJob, ServerJob, NetnsServer } from './measure/in-netns.js';
+export { AGENT_FAULT_KINDS } from './agent-contract/agent-contract.js';
+export type { AgentFaultKind, AgentApplyRequest, AgentRenewRequest, AgentFaultStatus, AgentErrorBody } from './agent-contract/agent-contract.js';

@@ -60,7 +60,7 @@ export async function recoverCommand(io: CliIo, opts: RecoverCommandOptions): Pr
     for (const runId of await journal.listRuns()) {
       for (const e of await journal.read(runId).catch(() => [])) if (e.type === 'fault-injecting') kinds.add(e.target.kind);
     }
-    const registry = await buildRegistry({ kinds: [...kinds], ...(opts.kubeconfig ? { kubeconfig: opts.kubeconfig } : {}), ...(opts.context ? { context: opts.context } : {}) });
+    const registry = await buildRegistry({ kinds: [...kinds], env: io.env, ...(opts.kubeconfig ? { kubeconfig: opts.kubeconfig } : {}), ...(opts.context ? { context: opts.context } : {}) });
     const log = cliLogger(io, opts.verbose ?? false);
     const secrets = cliSecretResolver(io.env, { ...(opts.kubeconfig ? { kubeconfig: opts.kubeconfig } : {}), ...(opts.context ? { context: opts.context } : {}) });
     report.recovered = await recover({ registry, source: journal, sink: journal, log, clock: clockOf(io), secrets, ...(opts.force ? { force: true } : {}) });

@@ -33,8 +33,10 @@ export async function serverCommand(io: CliIo, opts: ServerOptions): Promise<num
   const p = palette(io);
   const plugins: ProviderPlugin[] = [];
   if (opts.kubernetes) {
-    const { kubernetesPlugin } = await import('@faultline/faults-kubernetes');
-    plugins.push(kubernetesPlugin({ ...(opts.kubeconfig ? { kubeconfigPath: opts.kubeconfig } : {}), ...(opts.context ? { context: opts.context } : {}) }));
+    const { kubernetesPlugin, agentOptionsFromEnv } = await import('@faultline/faults-kubernetes');
+    plugins.push(kubernetesPlugin({
+      ...(opts.kubeconfig ? { kubeconfigPath: opts.kubeconfig } : {}), ...(opts.context ? { context: opts.context } : {}), agents: agentOptionsFromEnv(io.env),
+    }));
   }
   if (opts.docker) {
     const { dockerPlugin } = await import('@faultline/faults-docker');

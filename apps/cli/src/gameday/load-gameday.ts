@@ -40,6 +40,7 @@ export async function loadGameDay(file: string, opts: { cwd: string; env: NodeJS
   for (const ref of fileRefs) for (const k of kindsMentioned(await readText(ref).catch(() => ''))) mentioned.add(k);
   const registry = opts.registry ?? (await buildRegistry({
     kinds: [...mentioned],
+    env: opts.env,
     ...(opts.kubeconfig ? { kubeconfig: opts.kubeconfig } : {}),
     ...(opts.context ? { context: opts.context } : {}),
   }));

@@ -56,7 +56,7 @@ export async function gamedayResumeCommand(io: CliIo, dayIdArg: string | undefin
   const before = replayDay(await days.read(dayId).catch(() => []));
   const kinds = new Set<string>();
   for (const s of before.day?.spec.steps ?? []) if (s.kind === 'experiment') for (const t of Object.values(s.experiment?.spec.targets ?? {})) kinds.add(t.kind);
-  const registry = await buildRegistry({ kinds: [...kinds], ...(opts.kubeconfig ? { kubeconfig: opts.kubeconfig } : {}), ...(opts.context ? { context: opts.context } : {}) });
+  const registry = await buildRegistry({ kinds: [...kinds], env: io.env, ...(opts.kubeconfig ? { kubeconfig: opts.kubeconfig } : {}), ...(opts.context ? { context: opts.context } : {}) });
   const runs = new FileJournal(stateDir, clock);
   const recovered = await recoverDay({ dayId, journal: days, runs, registry, clock, log: cliLogger(io, opts.verbose ?? false), ...(opts.force ? { force: true } : {}) });
   await runs.close();

@@ -12,7 +12,7 @@ const kinds = (text: string) => parseAllDocuments(text).map((d) => (d.toJS() as 
 describe('resolveFaultSelection', () => {
   it('accepts short and full names, comma lists and all, in the table order, with the shared parts', () => {
     expect(resolveFaultSelection(['config-flip,kubernetes.pod-kill'])).toEqual(['resolver', 'probe', 'sweeper', 'kubernetes.pod-kill', 'kubernetes.config-flip']);
-    expect(resolveFaultSelection(['all'])).toHaveLength(8);
+    expect(resolveFaultSelection(['all'])).toHaveLength(12);
     expect(resolveFaultSelection([])).toEqual([]);
   });
 

@@ -6,6 +6,7 @@ import { parseAllDocuments } from 'yaml';
 import { testFaultProviderContract } from '@faultline/testing';
 import { contractCases } from '../test-support/contract-cases.js';
 import { callContext, configMap, deployment, faultContext, startHarness, type RecordedRequest } from '../test-support/stand-in.js';
+import { recordPodNetworkRequests } from '../test-support/pod-network-cases.js';
 import { isPermitted, permissions, permissionSubjects, rbacFile, renderRbacYaml, type PermissionSubject } from './permissions.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', '..');
@@ -56,6 +57,10 @@ describe('permissions table covers every request the provider makes', () => {
       recorded.push(...h.kube.requests);
       await h.close();
     }
+  });
+
+  it('pod network fault requests (pod read, agent discovery) are recorded too', async () => {
+    await recordPodNetworkRequests(recorded);
   });
 
   it('every recorded (subject, verb, resource) is in the table', () => {

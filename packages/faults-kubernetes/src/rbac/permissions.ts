@@ -15,10 +15,18 @@ export interface PermissionRule {
 export const permissionSubjects = [
   'resolver', 'probe', 'sweeper',
   'kubernetes.pod-kill', 'kubernetes.scale', 'kubernetes.config-flip', 'kubernetes.cert-expiry', 'kubernetes.network-partition',
+  'kubernetes.pod-latency', 'kubernetes.pod-packet-loss', 'kubernetes.pod-partition', 'kubernetes.pod-bandwidth',
 ] as const;
 export type PermissionSubject = (typeof permissionSubjects)[number];
 
 const workloads = ['deployments', 'statefulsets'] as const;
+
+/**
+ * Pod network faults: read the target pod (node, container ids) in its namespace, and list the agent
+ * DaemonSet's pods in the agent namespace (bind this role there too) to find the node's agent. The
+ * faults themselves go to the agents over mTLS, not through the API.
+ */
+const podNetwork: readonly PermissionRule[] = [{ apiGroup: '', resources: ['pods'], verbs: ['get', 'list'], scope: 'namespace' }];
 
 /**
  * The exact API access each part of the provider uses. The RBAC manifests in deploy/kubernetes/rbac are
@@ -59,6 +67,10 @@ export const permissions: Readonly<Record<PermissionSubject, readonly Permission
     { apiGroup: '', resources: ['pods'], verbs: ['get', 'patch'], scope: 'namespace' },
     { apiGroup: 'apps', resources: workloads, verbs: ['get'], scope: 'namespace' },
   ],
+  'kubernetes.pod-latency': podNetwork,
+  'kubernetes.pod-packet-loss': podNetwork,
+  'kubernetes.pod-partition': podNetwork,
+  'kubernetes.pod-bandwidth': podNetwork,
 };
 
 /** The manifest file (in deploy/kubernetes/rbac) that grants what a subject needs. */
