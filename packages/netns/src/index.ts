@@ -18,6 +18,7 @@ export { PROXY_MARKER } from './latency/proxy-config.js';
 export { preflight, kernelRelease } from './preflight/preflight.js';
 export type { NodeCapabilities } from './preflight/preflight.js';
 export { NetnsFaults } from './netns-faults.js';
-export type { NetnsUndo, NetnsLeftover } from './netns-faults.js';
+export type { NetnsUndo, NetnsLeftover, NetnsFaultParams } from './netns-faults.js';
+export { latencyEffect, lossEffect, partitionEffect, bandwidthEffect } from './measure/effect.js';
 export { probeInNetns, serveInNetns } from './measure/in-netns.js';
 export type { ProbeJob, ServerJob, NetnsServer } from './measure/in-netns.js';

@@ -1,10 +1,11 @@
-import { parseArtefactName, parseDuration } from '@faultline/core';
+import { parseArtefactName, parseDuration, type FaultEffect } from '@faultline/core';
 import { NetnsCommandError, NetnsExec, NetnsGoneError, type ExecContext } from './exec/netns-exec.js';
 import { hostNetnsInode, listNetns, refreshHandle, type NetnsHandle, type ProcFs } from './locate/netns-handle.js';
 import { TaggedRules } from './iptables/tagged-rules.js';
 import { Qdiscs, bandwidthCommands, netemCommands } from './tc/qdiscs.js';
 import { lossRules, partitionRules } from './scope/partition-rules.js';
 import type { BandwidthParams, LatencyParams, LossParams, PartitionParams } from './scope/params.js';
+import { bandwidthEffect, latencyEffect, lossEffect, partitionEffect } from './measure/effect.js';
 import { findLatencyProxies, redirectRules, startLatencyProxy, stopPid } from './latency/latency-proxy.js';
 
 /** What an apply did, for the journal / undo data. Revert needs only the inode and the tag. */
@@ -15,6 +16,13 @@ export type NetnsUndo = {
   readonly devices?: string[];
   readonly proxyPid?: number;
 };
+
+/** A fault kind with its params, for `effect()`. */
+export type NetnsFaultParams =
+  | { kind: 'latency'; params: LatencyParams }
+  | { kind: 'packet-loss'; params: LossParams }
+  | { kind: 'partition'; params: PartitionParams }
+  | { kind: 'bandwidth'; params: BandwidthParams };
 
 /** One tagged leftover in some namespace, found by `sweep()`. */
 export interface NetnsLeftover {
@@ -83,6 +91,21 @@ export class NetnsFaults {
       throw err;
     }
     return { inode: ns.inode, tag, mechanism, proxyPid: proxy.pid };
+  }
+
+  /**
+   * Measures, from inside the namespace, whether the fault `undo` describes has the asked effect
+   * (see measure/effect.ts): RTT for latency, failed-connect share for loss, reachability for a
+   * partition, against the first named destination. Bandwidth is not measured (`unverified`).
+   */
+  async effect(ns: NetnsHandle, fault: NetnsFaultParams, mechanism: NetnsUndo['mechanism'], ctx: ExecContext): Promise<FaultEffect> {
+    const now = this.exec.resolve(ns);
+    switch (fault.kind) {
+      case 'latency': return latencyEffect(this.exec, now, fault.params, mechanism === 'netem' ? 'netem' : 'proxy', ctx);
+      case 'packet-loss': return lossEffect(this.exec, now, fault.params, ctx);
+      case 'partition': return partitionEffect(this.exec, now, fault.params, ctx);
+      case 'bandwidth': return bandwidthEffect(fault.params);
+    }
   }
 
   /**

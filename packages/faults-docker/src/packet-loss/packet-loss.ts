@@ -1,6 +1,7 @@
 import { isIP } from 'node:net';
 import { Type, type Static } from '@sinclair/typebox';
-import { UsageError, artefactName, type FaultContext, type FaultProvider } from '@faultline/core';
+import { UsageError, artefactName, unverifiedEffect, type FaultContext, type FaultProvider } from '@faultline/core';
+import { findContainerNetns } from '@faultline/netns';
 import { TARGET_KIND, containerIdOf } from '../shared/target-ref.js';
 import { containerForInject, inspectContainer, notRunning, type DockerFaultDeps } from '../shared/containers.js';
 import type { Chain, RuleSpec } from '../shared/netns-iptables.js';
@@ -94,6 +95,21 @@ export function createPacketLossFault(deps: DockerFaultDeps): FaultProvider<Pack
       }
       ctx.log.info({ runId: ctx.runId, targetId: target.id, probability: params.probability }, 'packet loss rules added');
       return { containerId: info.Id, comment: tag, rules };
+    },
+    /**
+     * Failed-connect share to `peer` measured from inside the container's namespace (see
+     * @faultline/netns lossEffect). A `port` filter names the container's own port, which an outgoing
+     * probe cannot use as its source, so that case stays unverified.
+     */
+    async verify(_target, undo, params, ctx) {
+      if (params.peer === undefined) return unverifiedEffect('no peer named, so there is no destination to count lost connects against');
+      if (params.port !== undefined) return unverifiedEffect(`the loss applies to the container's own port ${params.port}; an outgoing probe cannot use it as its source`);
+      const ns = undo ? findContainerNetns(undo.containerId) : undefined;
+      if (!ns) return unverifiedEffect('the container has no running process, so its namespace cannot be entered');
+      return deps.netns.effect(ns, {
+        kind: 'packet-loss',
+        params: { probability: params.probability, destinations: [params.peer], ...(params.direction ? { direction: params.direction } : {}), ...(params.protocol ? { protocol: params.protocol } : {}) },
+      }, 'iptables', ctx);
     },
     async revert(target, undo, ctx) {
       assertLocal();
