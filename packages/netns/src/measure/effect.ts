@@ -72,8 +72,9 @@ export async function latencyEffect(exec: NetnsExec, ns: NetnsHandle, p: Latency
 }
 
 /**
- * Loss: TCP connects to the first destination (a reset from a closed port counts as an answer, so any
- * port works). A connect fails when the SYN (egress) or the answer (ingress) is dropped, so the
+ * Loss: TCP connects to the first destination, to port 9 unless ports are named (a reset from a closed
+ * port counts as an answer). A destination that silently drops closed ports reads as full loss: the
+ * check can only miss an ineffective fault that way, never invent one. A connect fails when the SYN (egress) or the answer (ingress) is dropped, so the
  * expected failure share is p one way and 1-(1-p)^2 both ways. Probes scale with 1/p (40..200).
  * Ineffective when below half the expected share AND more than two standard deviations below it, so
  * sampling noise alone does not call a working fault ineffective.
@@ -87,7 +88,9 @@ export async function lossEffect(exec: NetnsExec, ns: NetnsHandle, p: LossParams
   const direction = p.direction ?? 'both';
   const expected = direction === 'both' ? 1 - (1 - p.probability) ** 2 : p.probability;
   const count = Math.min(200, Math.max(40, Math.ceil(20 / expected)));
-  const port = p.ports?.[0] ?? 80;
+  // A closed port answers each SYN with a reset at once; a listening server's backlog (half-open
+  // connections piling up under load) would add its own failures. 9 (discard) is rarely open.
+  const port = p.ports?.[0] ?? 9;
   const concurrency = 8;
   const perProbeMs = Math.min(300, Math.floor(ctx.timeoutMs / (Math.ceil(count / concurrency) + 2)));
   const { samples } = await probeInNetns<{ samples: ConnectSample[] }>(exec, ns, {
