@@ -22,8 +22,11 @@ export function timingLines(t: RunTimings): string[] {
 /** The end-of-run summary: verdict, why, timings, where the journal is, and what to do next. */
 export function printSummary(io: CliIo, result: RunResult, opts: { journalFile?: string } = {}): void {
   const p = palette(io);
-  const colour = result.outcome === 'completed' ? p.green : result.outcome === 'deviated' ? p.yellow : p.red;
-  const out: string[] = ['', colour(p.bold(headline[result.outcome])), `  why             ${result.reason}`];
+  const ineffective = result.ineffective ?? [];
+  const colour = result.outcome === 'completed' && ineffective.length === 0 ? p.green : result.outcome === 'deviated' || result.outcome === 'completed' ? p.yellow : p.red;
+  const title = result.outcome === 'completed' && ineffective.length ? 'COMPLETED, BUT A FAULT WAS INEFFECTIVE — the hypothesis was not tested' : headline[result.outcome];
+  const out: string[] = ['', colour(p.bold(title)), `  why             ${result.reason}`];
+  for (const x of ineffective) out.push(p.yellow(`  ineffective     ${x.detail}`));
   for (const l of timingLines(result.timings)) out.push(`  ${l}`);
   if (result.pending.length) {
     out.push(p.red(`  still active    ${result.pending.map((f) => `${f.fault} on ${f.target}`).join(', ')}`));
