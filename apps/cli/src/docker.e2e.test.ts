@@ -90,7 +90,7 @@ describe.skipIf(!docker.available)('faultline run with Docker faults on a real e
     expect(good.stdout()).not.toMatch(/INEFFECTIVE/);
 
     const bad = spawnCli(['run', await experimentFor('cut-loopback', '127.0.0.1'), '--state-dir', dir, '--junit', path.join(dir, 'junit.xml')]);
-    await bad.exit;
+    expect(await bad.exit).toBe(5);
     expect(bad.stdout()).toMatch(/effect\s+✗ cut on/);
     expect(bad.stdout()).toContain('COMPLETED, BUT A FAULT WAS INEFFECTIVE');
     expect(bad.stdout()).toContain('ineffective: asked unreachable, 3 of 3 connects to 127.0.0.1:80 got through');

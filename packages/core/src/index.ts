@@ -9,7 +9,7 @@ export {
 } from './errors.js';
 export type { ErrorCode, SpecIssue, ErrorInfo } from './errors.js';
 export {
-  runStates, transitions, isTerminal, canTransition, assertTransition, possiblyDirtyStates, exitCodes, USAGE_EXIT_CODE,
+  runStates, transitions, isTerminal, canTransition, assertTransition, possiblyDirtyStates, exitCodes, USAGE_EXIT_CODE, INEFFECTIVE_EXIT_CODE, exitCodeOf,
 } from './run-state.js';
 export type { RunState, TerminalState, Outcome } from './run-state.js';
 export {

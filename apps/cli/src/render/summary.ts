@@ -1,4 +1,4 @@
-import { exitCodes, formatDuration, type RunTimings } from '@faultline/core';
+import { exitCodeOf, formatDuration, type RunTimings } from '@faultline/core';
 import type { RunResult } from '@faultline/engine';
 import type { CliIo } from '../io.js';
 import { palette } from '../io.js';
@@ -33,6 +33,6 @@ export function printSummary(io: CliIo, result: RunResult, opts: { journalFile?:
     out.push(`  next            run \`faultline recover\` (it retries from the journal until everything is reverted)`);
   }
   if (opts.journalFile) out.push(p.dim(`  journal         ${opts.journalFile}`));
-  out.push(p.dim(`  exit code       ${exitCodes[result.outcome]}`));
+  out.push(p.dim(`  exit code       ${exitCodeOf(result.outcome, result.ineffective)}`));
   io.stdout.write(out.join('\n') + '\n');
 }
