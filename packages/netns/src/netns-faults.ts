@@ -1,8 +1,8 @@
 import { parseArtefactName, parseDuration, type FaultEffect } from '@faultline/core';
 import { NetnsCommandError, NetnsExec, NetnsGoneError, type ExecContext } from './exec/netns-exec.js';
 import { hostNetnsInode, listNetns, refreshHandle, type NetnsHandle, type ProcFs } from './locate/netns-handle.js';
-import { TaggedRules } from './iptables/tagged-rules.js';
-import { Qdiscs, bandwidthCommands, netemCommands } from './tc/qdiscs.js';
+import { LEDGER_CHAIN, TaggedRules, ledgerDevice, tagState } from './iptables/tagged-rules.js';
+import { QDISC_HANDLE, Qdiscs, SEP, bandwidthCommands, netemCommands, parseRootQdiscs } from './tc/qdiscs.js';
 import { lossRules, partitionRules } from './scope/partition-rules.js';
 import type { BandwidthParams, LatencyParams, LossParams, PartitionParams } from './scope/params.js';
 import { bandwidthEffect, latencyEffect, lossEffect, partitionEffect } from './measure/effect.js';
@@ -44,9 +44,10 @@ export class NetnsFaults {
   readonly rules: TaggedRules;
   readonly qdiscs: Qdiscs;
 
-  constructor(opts: { proc?: ProcFs; nsenter?: string } = {}) {
+  /** `batch: false` runs one process per iptables/tc command (the earlier way; bench/agent compares both). */
+  constructor(opts: { proc?: ProcFs; nsenter?: string; batch?: boolean } = {}) {
     this.exec = new NetnsExec(opts);
-    this.rules = new TaggedRules(this.exec);
+    this.rules = new TaggedRules(this.exec, 'iptables', opts.batch ?? true);
     this.qdiscs = new Qdiscs(this.exec, this.rules);
   }
 
@@ -117,7 +118,13 @@ export class NetnsFaults {
   async revert(inode: number, tag: string, ctx: ExecContext, hint?: NetnsHandle): Promise<string[]> {
     const removed: string[] = [];
     const ns = (hint && refreshHandle(hint, this.exec.proc)) ?? refreshHandle({ inode, pid: hint?.pid ?? 0 }, this.exec.proc);
-    if (ns) {
+    if (ns && this.rules.batch) {
+      try {
+        removed.push(...(await this.revertBatched(ns, tag, ctx)));
+      } catch (err) {
+        if (!(err instanceof NetnsGoneError)) throw err;
+      }
+    } else if (ns) {
       try {
         const q = await this.qdiscs.remove(ns, tag, ctx);
         if (q) removed.push(`${q} qdisc(s)`);
@@ -133,6 +140,22 @@ export class NetnsFaults {
       removed.push(`latency proxy pid ${p.pid}`);
     }
     return removed;
+  }
+
+  /**
+   * The batched revert: one process lists rules and qdiscs, one script deletes the tag's qdiscs and
+   * then (one atomic iptables-restore) its rules, ledger entries and the emptied ledger chain.
+   * Works from what the namespace holds now, so anything tagged goes whatever the apply did.
+   */
+  private async revertBatched(ns: NetnsHandle, tag: string, ctx: ExecContext): Promise<string[]> {
+    const [saveText = '', tcText = ''] = (await this.exec.run(ns, ['sh', '-c', `${this.rules.iptablesSave}; echo ${SEP}; tc qdisc show`], ctx)).split(`${SEP}\n`);
+    const { mine, dropLedger } = tagState(saveText, tag);
+    const ours = new Set(parseRootQdiscs(tcText).filter((q) => q.handle === QDISC_HANDLE).map((q) => q.dev));
+    const devs = mine.filter((r) => r.chain === LEDGER_CHAIN).map(ledgerDevice).filter((d): d is string => d !== undefined && ours.has(d));
+    const lines = [...this.qdiscs.removeLines(devs), ...this.rules.removeLines(mine, dropLedger)];
+    if (lines.length) await this.rules.script(ns, lines, ctx);
+    const rules = mine.filter((r) => r.chain !== LEDGER_CHAIN).length;
+    return [...(devs.length ? [`${devs.length} qdisc(s)`] : []), ...(rules ? [`${rules} iptables rule(s)`] : [])];
   }
 
   /**
