@@ -4,6 +4,7 @@ import { UsageError, artefactName, unverifiedEffect, type FaultContext, type Fau
 import { findContainerNetns } from '@faultline/netns';
 import { TARGET_KIND, containerIdOf } from '../shared/target-ref.js';
 import { containerForInject, inspectContainer, notRunning, type DockerFaultDeps } from '../shared/containers.js';
+import { assertLocalEngine } from '../shared/netns-fault.js';
 import type { Chain, RuleSpec } from '../shared/netns-iptables.js';
 
 export const packetLossParams = Type.Object(
@@ -68,13 +69,7 @@ export function checkPacketLossParams(params: PacketLossParams): Array<{ path: s
  */
 export function createPacketLossFault(deps: DockerFaultDeps): FaultProvider<PacketLossParams, PacketLossUndo> {
   const comment = (ctx: FaultContext) => artefactName(ctx.runId, ctx.faultName);
-  const assertLocal = () => {
-    if (!deps.api.endpoint.startsWith('unix://')) {
-      throw new UsageError(`${PACKET_LOSS_TYPE} edits iptables in the container's network namespace, which needs Faultline on the Docker host; the engine here is ${deps.api.endpoint}`, {
-        hint: 'run Faultline on the Docker host (DOCKER_HOST=unix://...) or use toxiproxy.* / proxy faults for remote engines',
-      });
-    }
-  };
+  const assertLocal = () => assertLocalEngine(deps, PACKET_LOSS_TYPE);
   return {
     type: PACKET_LOSS_TYPE,
     targetKind: TARGET_KIND,
