@@ -1,5 +1,7 @@
-// Apply and revert latency (and, for comparison, a partition) in N real containers' network namespaces,
-// the work the node agent does per pod. Needs root and Docker with faultline/busybox:test.
+// Apply and revert a partition, latency and bandwidth in N real containers' network namespaces, the work
+// the node agent does per pod, once with one process per iptables/tc command and once batched (one
+// `nsenter sh -c` script per namespace and step), side by side in the same run. Needs root and Docker
+// with faultline/busybox:test.
 //   BENCH_AGENT_CONTAINERS=100 BENCH_AGENT_CONCURRENCY=4 npm run bench -- agent
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
@@ -12,7 +14,8 @@ const N = Number(process.env['BENCH_AGENT_CONTAINERS'] ?? 100);
 const CONCURRENCY = Number(process.env['BENCH_AGENT_CONCURRENCY'] ?? 4);
 const suite = `bench-agent-${newRunId()}`;
 const ctx = { signal: new AbortController().signal, timeoutMs: 60_000 };
-const faults = new NetnsFaults();
+const modes = { 'per-command': new NetnsFaults({ batch: false }), batched: new NetnsFaults() } as const;
+const loadavg = async () => (await run('cat', ['/proc/loadavg'])).stdout.split(' ').slice(0, 3).join(' ');
 
 async function pool<T>(items: T[], fn: (item: T) => Promise<void>): Promise<number> {
   const t0 = systemClock.monotonic();
@@ -35,28 +38,41 @@ async function main(): Promise<void> {
     const startMs = systemClock.monotonic() - tStart;
     const spaces = ids.map((id) => findContainerNetns(id)).filter((x): x is NetnsHandle => x !== undefined);
     const peer = (await run('docker', ['inspect', '-f', '{{range .NetworkSettings.Networks}}{{.IPAddress}}{{end}}', ids[0] as string])).stdout.trim();
+    const loadStart = await loadavg();
     const rows: (string | number)[][] = [];
-    for (const kind of ['partition', `latency (${mechanism})`] as const) {
-      const runId = newRunId();
-      const tag = artefactName(runId, 'bench');
-      const applyMs: number[] = [];
-      const revertMs: number[] = [];
-      const applyTotal = await pool(spaces, async (ns) => {
-        const t0 = systemClock.monotonic();
-        if (kind === 'partition') await faults.applyPartition(ns, { destinations: ['10.255.255.1'] }, tag, ctx);
-        else await faults.applyLatency(ns, { latency: '50ms', jitter: '5ms', destinations: [`${peer}:80`] }, mechanism, tag, ctx);
-        applyMs.push(systemClock.monotonic() - t0);
-      });
-      const revertTotal = await pool(spaces, async (ns) => {
-        const t0 = systemClock.monotonic();
-        await faults.revert(ns.inode, tag, ctx);
-        revertMs.push(systemClock.monotonic() - t0);
-      });
-      const left = (await faults.sweep(ctx)).filter((l) => l.tag === tag).length;
-      rows.push([kind, spaces.length, percentile(applyMs, 50), percentile(applyMs, 95), applyTotal / 1000, percentile(revertMs, 50), percentile(revertMs, 95), revertTotal / 1000, left]);
+    const totals = new Map<string, { apply: number; revert: number }>();
+    for (const kind of ['partition', `latency (${mechanism})`, 'bandwidth'] as const) {
+      for (const [mode, faults] of Object.entries(modes)) {
+        const runId = newRunId();
+        const tag = artefactName(runId, 'bench');
+        const applyMs: number[] = [];
+        const revertMs: number[] = [];
+        const applyTotal = await pool(spaces, async (ns) => {
+          const t0 = systemClock.monotonic();
+          if (kind === 'partition') await faults.applyPartition(ns, { destinations: ['10.255.255.1', '10.255.255.2'] }, tag, ctx);
+          else if (kind === 'bandwidth') await faults.applyBandwidth(ns, { rate: '1MiB/s' }, tag, ctx);
+          else await faults.applyLatency(ns, { latency: '50ms', jitter: '5ms', destinations: [`${peer}:80`] }, mechanism, tag, ctx);
+          applyMs.push(systemClock.monotonic() - t0);
+        });
+        const revertTotal = await pool(spaces, async (ns) => {
+          const t0 = systemClock.monotonic();
+          await faults.revert(ns.inode, tag, ctx);
+          revertMs.push(systemClock.monotonic() - t0);
+        });
+        const left = (await faults.sweep(ctx)).filter((l) => l.tag === tag).length;
+        totals.set(`${kind}/${mode}`, { apply: applyTotal, revert: revertTotal });
+        rows.push([kind, mode, spaces.length, percentile(applyMs, 50), percentile(applyMs, 95), applyTotal / 1000, percentile(revertMs, 50), percentile(revertMs, 95), revertTotal / 1000, left]);
+      }
     }
-    console.log(`${spaces.length} containers started in ${(startMs / 1000).toFixed(1)}s; concurrency ${CONCURRENCY}; load average at end ${(await run('cat', ['/proc/loadavg'])).stdout.split(' ')[0]}`);
-    console.log(table(['fault', 'netns', 'apply p50 ms', 'apply p95 ms', 'apply total s', 'revert p50 ms', 'revert p95 ms', 'revert total s', 'left after'], rows));
+    console.log(`${spaces.length} containers started in ${(startMs / 1000).toFixed(1)}s; concurrency ${CONCURRENCY}; load average ${loadStart} at start, ${await loadavg()} at end`);
+    console.log(table(['fault', 'mode', 'netns', 'apply p50 ms', 'apply p95 ms', 'apply total s', 'revert p50 ms', 'revert p95 ms', 'revert total s', 'left after'], rows));
+    const ratio = (kind: string, step: 'apply' | 'revert') => {
+      const a = totals.get(`${kind}/per-command`)?.[step] ?? NaN;
+      const b = totals.get(`${kind}/batched`)?.[step] ?? NaN;
+      return `${(a / b).toFixed(2)}x`;
+    };
+    console.log(table(['fault', 'apply: per-command / batched', 'revert: per-command / batched'],
+      ['partition', `latency (${mechanism})`, 'bandwidth'].map((k) => [k, ratio(k, 'apply'), ratio(k, 'revert')])));
   } finally {
     for (let i = 0; i < ids.length; i += 50) await run('docker', ['rm', '-f', ...ids.slice(i, i + 50)]).catch(() => undefined);
     await run('docker', ['network', 'rm', suite]).catch(() => undefined);

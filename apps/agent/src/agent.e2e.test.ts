@@ -50,12 +50,23 @@ describe.skipIf(!root)('faultline agent as a real process against real container
       const body = applyBody(runId, 'partition', { destinations: [b.ip] }, 60_000);
       const applied = await call(agent.port, tls.pki, 'POST', '/v1/faults', body);
       expect(applied).toMatchObject({ status: 200, body: { state: 'applied', inode: nsA.inode, mechanism: 'iptables' } });
+      expect(applied.body['effect']).toEqual({
+        status: 'effective', metric: 'reachable-ratio', asked: 0, measured: 0, destination: `${b.ip}:80`, samples: 3,
+        detail: `effective: asked unreachable, 0 of 3 connects to ${b.ip}:80 got through`,
+      });
       expect(await artefacts(nsA, `faultline-${runId}-f`)).toHaveLength(2);
       expect((await call(agent.port, tls.pki, 'POST', '/v1/faults', body)).body).toMatchObject({ state: 'applied' }); // idempotent
       expect(await artefacts(nsA, `faultline-${runId}-f`)).toHaveLength(2);
       const reverted = await call(agent.port, tls.pki, 'DELETE', `/v1/faults/${encodeURIComponent(body.id)}`);
       expect(reverted.body).toMatchObject({ state: 'reverted', revertReason: 'request' });
       expect(await artefacts(nsA, `faultline-${runId}-f`)).toEqual([]);
+
+      // Loopback is never partitioned: the agent measures it and says so in the fault's status.
+      const lo = applyBody(newRunId(), 'partition', { destinations: ['127.0.0.1'], ports: [80] }, 60_000);
+      const loApplied = await call(agent.port, tls.pki, 'POST', '/v1/faults', lo);
+      expect(loApplied.body['effect']).toMatchObject({ status: 'ineffective', measured: 1, detail: 'ineffective: asked unreachable, 3 of 3 connects to 127.0.0.1:80 got through' });
+      expect((await call(agent.port, tls.pki, 'GET', `/v1/faults/${encodeURIComponent(lo.id)}`)).body['effect']).toMatchObject({ status: 'ineffective' });
+      await call(agent.port, tls.pki, 'DELETE', `/v1/faults/${encodeURIComponent(lo.id)}`);
     } finally {
       agent.proc.kill('SIGTERM');
     }
@@ -101,6 +112,7 @@ describe.skipIf(!root)('faultline agent as a real process against real container
     const body = applyBody(runId, 'latency', { latency: '40ms', destinations: [`${b.ip}:80`] }, 300_000);
     const applied = await call(agent.port, tls.pki, 'POST', '/v1/faults', body);
     expect(applied.body).toMatchObject({ state: 'applied', mechanism: expect.stringMatching(/^(proxy|netem)$/) });
+    expect(applied.body['effect']).toMatchObject({ status: 'effective', metric: 'rtt-ms', asked: 40, destination: `${b.ip}:80` });
     expect(await artefacts(nsA, tag)).not.toEqual([]);
     agent.proc.kill('SIGKILL');
     await new Promise((r) => agent.proc.once('exit', r));

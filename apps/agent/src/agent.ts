@@ -1,7 +1,7 @@
-import { ConflictError, NotFoundError, ProviderError, artefactName, backoffMs, silentLogger, sleep, type Clock, type Logger } from '@faultline/core';
+import { ConflictError, NotFoundError, ProviderError, artefactName, backoffMs, silentLogger, sleep, unverifiedEffect, type Clock, type FaultEffect, type Logger } from '@faultline/core';
 import {
   NetnsFaults, findContainerNetns, preflight, type BandwidthParams, type LatencyParams, type LossParams, type NetnsHandle, type NetnsUndo,
-  type NodeCapabilities, type PartitionParams,
+  type NodeCapabilities, type PartitionParams, type NetnsFaultParams,
 } from '@faultline/netns';
 import type { ApplyRequest } from './faults.js';
 import { NodeJournal, type JournalEntry } from './journal/node-journal.js';
@@ -17,6 +17,8 @@ export interface AgentOptions {
   readonly callTimeoutMs?: number;
   /** 'journal' (default): the start-up sweep removes tagged leftovers the journal knows; 'all': every tagged leftover on the node. */
   readonly sweep?: 'journal' | 'all';
+  /** Bound of the effect measurement after each apply (probes from inside the namespace). Default 10s. */
+  readonly effectTimeoutMs?: number;
   /** For tests: skip the preflight probe and use these. */
   readonly capabilities?: NodeCapabilities;
 }
@@ -31,10 +33,13 @@ export interface FaultStatus {
   readonly mechanism: string | undefined;
   readonly leaseExpiresAtMs: number;
   readonly revertReason: string | undefined;
+  /** The effect measured right after the apply; the same object FaultProvider.verify returns. */
+  readonly effect: FaultEffect | undefined;
 }
 
 const status = (e: JournalEntry): FaultStatus => ({
   id: e.id, tag: e.tag, kind: e.kind, inode: e.inode, state: e.state, mechanism: e.mechanism, leaseExpiresAtMs: e.leaseExpiresAtMs, revertReason: e.revertReason,
+  effect: e.effect,
 });
 
 /**
@@ -129,7 +134,10 @@ export class Agent {
       this.journal.put(entry); // journal first: from here on, a crash leads to a revert
       try {
         const undo = await this.applyIn(ns, req, tag, mechanism);
-        return status(this.journal.update(req.id, { state: 'applied', mechanism: undo.mechanism }));
+        this.journal.update(req.id, { state: 'applied', mechanism: undo.mechanism });
+        const effect = await this.measureEffect(ns, req, undo.mechanism);
+        if (effect.status === 'ineffective') this.log.warn({ id: req.id, tag, effect: effect.detail }, 'fault applied but measured ineffective');
+        return status(this.journal.update(req.id, { effect }));
       } catch (err) {
         await this.revertWithRetry(this.journal.get(req.id) as JournalEntry, 'apply-failed');
         throw err;
@@ -144,6 +152,16 @@ export class Agent {
       case 'packet-loss': return this.netns.applyLoss(ns, req.params as LossParams, tag, ctx);
       case 'bandwidth': return this.netns.applyBandwidth(ns, req.params as BandwidthParams, tag, ctx);
       case 'latency': return this.netns.applyLatency(ns, req.params as LatencyParams, mechanism ?? 'proxy', tag, ctx);
+    }
+  }
+
+  /** The effect, measured from inside the namespace; a measurement that fails is `unverified`, never a failed apply. */
+  private async measureEffect(ns: NetnsHandle, req: ApplyRequest, mechanism: NetnsUndo['mechanism']): Promise<FaultEffect> {
+    const ctx = { signal: AbortSignal.timeout(this.opts.effectTimeoutMs ?? 10_000), timeoutMs: this.opts.effectTimeoutMs ?? 10_000 };
+    try {
+      return await this.netns.effect(ns, { kind: req.kind, params: req.params } as NetnsFaultParams, mechanism, ctx);
+    } catch (err) {
+      return unverifiedEffect(`the measurement failed: ${(err as Error).message}`);
     }
   }
 

@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -70,6 +70,31 @@ describe.skipIf(!docker.available)('faultline run with Docker faults on a real e
     const rec = spawnCli(['recover', '--state-dir', stateDir]);
     expect(await rec.exit).toBe(0);
     expect(await eventually(async () => !(await active(c.id)))).toBe(true);
+    expect(await rulesWith(c.id, 'faultline-')).toEqual([]);
+  });
+
+  it('verifies the effect: a partition of the named peer is effective; one of loopback (never touched) is flagged ineffective in the verdict', async () => {
+    const net = await env.network();
+    const [c, peer] = await Promise.all([env.container({ network: net.name }), env.container({ network: net.name })]);
+    const peerIp = await env.ip(peer.id, net.name);
+    const experimentFor = (name: string, dest: string) => file(name, `  duration: 1s
+  targets:
+    web: { docker: { name: ${c.name} } }
+  faults:
+    - { name: cut, type: docker.partition, target: web, with: { destinations: ["${dest}"], ports: [80] } }
+`);
+    const good = spawnCli(['run', await experimentFor('cut-peer', peerIp), '--state-dir', dir]);
+    expect(await good.exit).toBe(0);
+    expect(good.stdout()).toMatch(/effect\s+✓ cut on/);
+    expect(good.stdout()).toContain(`effective: asked unreachable, 0 of 3 connects to ${peerIp}:80 got through`);
+    expect(good.stdout()).not.toMatch(/INEFFECTIVE/);
+
+    const bad = spawnCli(['run', await experimentFor('cut-loopback', '127.0.0.1'), '--state-dir', dir, '--junit', path.join(dir, 'junit.xml')]);
+    expect(await bad.exit).toBe(5);
+    expect(bad.stdout()).toMatch(/effect\s+✗ cut on/);
+    expect(bad.stdout()).toContain('COMPLETED, BUT A FAULT WAS INEFFECTIVE');
+    expect(bad.stdout()).toContain('ineffective: asked unreachable, 3 of 3 connects to 127.0.0.1:80 got through');
+    expect(await readFile(path.join(dir, 'junit.xml'), 'utf8')).toMatch(/type="ineffective-fault"/);
     expect(await rulesWith(c.id, 'faultline-')).toEqual([]);
   });
 });

@@ -4,6 +4,7 @@ import type { Logger } from './logger.js';
 import type { Target } from './target.js';
 import type { Observation } from './expectation.js';
 import type { SecretResolver } from './secrets.js';
+import type { FaultEffect } from './effect.js';
 
 /** What every provider call gets. */
 export interface CallContext {
@@ -68,6 +69,13 @@ export interface FaultProvider<P = JsonObject, U extends Json = Json> {
   /** Optional semantic checks beyond the schema; returns problems as messages keyed by param path. */
   check?(params: P): Array<{ path: string; message: string }>;
   inject(target: Target, params: P, ctx: FaultContext): Promise<U>;
+  /**
+   * Optional: measures, while the fault is active, whether it has the asked effect (RTT, loss,
+   * reachability to a destination the params name). The engine calls it right after the inject is
+   * journaled, journals the result (`fault-effect`) and flags the verdict when it is `ineffective`.
+   * Read-only and bounded by ctx.timeoutMs; throwing makes the effect `unverified`.
+   */
+  verify?(target: Target, undo: U | undefined, params: P, ctx: FaultContext): Promise<FaultEffect>;
   revert(target: Target, undo: U | undefined, ctx: FaultContext): Promise<void>;
 }
 

@@ -9,7 +9,7 @@ export {
 } from './errors.js';
 export type { ErrorCode, SpecIssue, ErrorInfo } from './errors.js';
 export {
-  runStates, transitions, isTerminal, canTransition, assertTransition, possiblyDirtyStates, exitCodes, USAGE_EXIT_CODE,
+  runStates, transitions, isTerminal, canTransition, assertTransition, possiblyDirtyStates, exitCodes, USAGE_EXIT_CODE, INEFFECTIVE_EXIT_CODE, exitCodeOf,
 } from './run-state.js';
 export type { RunState, TerminalState, Outcome } from './run-state.js';
 export {
@@ -30,12 +30,14 @@ export { createRegistry } from './contracts.js';
 export type {
   CallContext, FaultContext, TargetResolver, FaultProvider, Orphan, OrphanSweeper, Probe, ProviderPlugin, Registry,
 } from './contracts.js';
+export { judgeEffect, unverifiedEffect, INEFFECTIVE_BELOW } from './effect.js';
+export type { FaultEffect } from './effect.js';
 export { sleep, withTimeout, withDeadline, backoffMs } from './async.js';
 export type { Awaitable } from './async.js';
 export { replayJournal, possiblyActive } from './journal.js';
 export type {
   RunPlan, PlannedTarget, PlannedFault, LimitCheck, ProbeResult, AbortSource, RunTimings, JournalEventBody,
-  JournalEventType, JournalEvent, JournalSink, JournalSource, FaultRecord,
+  JournalEventType, JournalEvent, JournalSink, JournalSource, FaultRecord, IneffectiveFault,
 } from './journal.js';
 export type { Lease, LeaseStore } from './lease.js';
 export { redactSecrets, REDACTED } from './redact.js';

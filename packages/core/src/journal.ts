@@ -3,6 +3,17 @@ import type { Experiment } from './experiment.js';
 import type { Json } from './json.js';
 import type { Outcome, RunState } from './run-state.js';
 import type { Target } from './target.js';
+import type { FaultEffect } from './effect.js';
+
+/**
+ * A fault that was measured `ineffective` (FaultProvider.verify). The verdict lists them: the outcome
+ * stays what the hypothesis says, but a run with one is never a plain pass (see DESIGN.md, verdicts).
+ */
+export interface IneffectiveFault {
+  readonly fault: string;
+  readonly targetId: string;
+  readonly detail: string;
+}
 
 /** The resolved plan: which targets each fault hits and which blast-radius limits were checked. */
 export interface RunPlan {
@@ -81,13 +92,14 @@ export type JournalEventBody =
   | E<'probe', { phase: 'before' | 'after' | 'guard'; result: ProbeResult; consecutiveFailures?: number; breachAfter?: number }>
   | E<'fault-injecting', { fault: string; faultType: string; target: Target; params: Json }>
   | E<'fault-injected', { fault: string; targetId: string; undo?: Json; durationMs: number }>
+  | E<'fault-effect', { fault: string; targetId: string; effect: FaultEffect }>
   | E<'fault-inject-failed', { fault: string; targetId: string; error: ErrorInfo }>
   | E<'fault-reverting', { fault: string; targetId: string; attempt: number }>
   | E<'fault-reverted', { fault: string; targetId: string; attempt: number; durationMs: number; by?: 'run' | 'recover' | 'ttl' }>
   | E<'fault-revert-failed', { fault: string; targetId: string; attempt: number; error: ErrorInfo; retryInMs?: number }>
   | E<'guard-breach', { guard: string; consecutiveFailures: number; result: ProbeResult }>
   | E<'abort', { source: AbortSource; reason: string }>
-  | E<'verdict', { outcome: Outcome; reason: string; timings: RunTimings }>
+  | E<'verdict', { outcome: Outcome; reason: string; timings: RunTimings; ineffective?: IneffectiveFault[] }>
   | E<'forced', { by: string; reason: string; faults: string[] }>
   | E<'note', { message: string; data?: Json }>;
 

@@ -77,3 +77,13 @@ export const exitCodes: Record<Outcome, number> = {
   'revert-pending': 4,
 };
 export const USAGE_EXIT_CODE = 64;
+/**
+ * A `completed` run with a fault measured ineffective (FaultProvider.verify): the hypothesis held, but
+ * was not tested, so a pipeline gating on exit 0 must not pass it.
+ */
+export const INEFFECTIVE_EXIT_CODE = 5;
+
+/** The CLI exit code of a verdict: exitCodes, except INEFFECTIVE_EXIT_CODE for completed with ineffective faults. */
+export function exitCodeOf(outcome: Outcome, ineffective?: readonly unknown[]): number {
+  return outcome === 'completed' && ineffective?.length ? INEFFECTIVE_EXIT_CODE : exitCodes[outcome];
+}

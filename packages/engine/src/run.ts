@@ -3,7 +3,7 @@ import {
   isOwnershipLost, assertTransition, newRunId, systemClock, type Clock, ProviderError, redactSecrets, silentLogger, sleep, toErrorInfo, withTimeout,
   type AbortSource, type Experiment, type JournalEvent, type JournalEventBody, type JournalSink, type Logger, type Outcome,
   type PlannedFault, type ProbeResult, type FaultProvider, type Json, type Target, type ProbeSpec, type Registry, type RunPlan, type RunState, type RunTimings,
-  scrubJson, type SecretResolver,
+  scrubJson, type SecretResolver, type FaultEffect, type FaultContext, type IneffectiveFault, unverifiedEffect,
 } from '@faultline/core';
 import { defaultSecretResolver } from './secrets/sources.js';
 import { scrubbingLogger } from './secrets/scrubbing-logger.js';
@@ -53,6 +53,11 @@ export interface RunResult {
   readonly timings: RunTimings;
   /** Faults still possibly active (only for revert-pending). */
   readonly pending: readonly { fault: string; target: string }[];
+  /**
+   * Faults measured ineffective (FaultProvider.verify) while active. The outcome stays what the
+   * hypothesis says; the reason then says the experiment did not test what it claims.
+   */
+  readonly ineffective?: readonly IneffectiveFault[];
 }
 
 /** A run in progress. `abort` may be called any number of times; the revert always completes. */
@@ -98,6 +103,7 @@ class Run {
   /** Set when the journal refused a write because another replica owns the run now (controller HA). */
   private lost: Error | undefined;
   private readonly active = new Map<string, ActiveFault>();
+  private readonly ineffective: IneffectiveFault[] = [];
   private readonly startedAt: Date;
   private readonly clock: Clock;
   private readonly log: Logger;
@@ -438,6 +444,7 @@ class Run {
             throw err;
           });
           injected.catch(() => undefined); // awaited above or below; this only keeps it from counting as unhandled
+          if (provider.verify) await this.verifyEffect(provider, target, f, undo, timeoutMs, workerSignal);
         }
       } finally {
         await injected;
@@ -447,6 +454,36 @@ class Run {
     scope.close();
     const rejected = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
     if (rejected) throw rejected.reason;
+  }
+
+  /**
+   * Measures whether the fault just injected has the asked effect (while it is active, before the
+   * hold) and journals it. Never fails the run: a measurement that throws is `unverified`.
+   */
+  private async verifyEffect(provider: FaultProvider<unknown, Json>, target: Target, f: PlannedFault, undo: Json | undefined, timeoutMs: number, signal: AbortSignal): Promise<void> {
+    const verify = provider.verify?.bind(provider);
+    if (!verify || signal.aborted) return;
+    let effect: FaultEffect;
+    try {
+      effect = await withTimeout(`effect check of "${f.name}" on ${target.name}`, timeoutMs, (s) => {
+        const ctx: FaultContext = { runId: this.runId, faultName: f.name, signal: s, log: this.log, timeoutMs, secrets: this.secrets };
+        return verify(target, undo, f.params, ctx);
+      }, signal);
+    } catch (err) {
+      if (signal.aborted) return;
+      effect = unverifiedEffect(`the measurement failed: ${(err as Error).message}`);
+    }
+    if (effect.status === 'ineffective') this.ineffective.push({ fault: f.name, targetId: target.id, detail: `${f.name} on ${target.name}: ${effect.detail}` });
+    await this.journalBestEffort({ type: 'fault-effect', fault: f.name, targetId: target.id, effect });
+  }
+
+  /** The verdict reason with ineffective faults named: a run that tested nothing is never a plain pass. */
+  private effectReason(outcome: Outcome, reason: string): string {
+    if (this.ineffective.length === 0) return reason;
+    const list = this.ineffective.map((x) => x.detail).join('; ');
+    return outcome === 'completed'
+      ? `INEFFECTIVE: ${reason}, but the fault did not have the asked effect, so the hypothesis was not tested: ${list}`
+      : `${reason}; ineffective fault(s): ${list}`;
   }
 
   private async undoOrphanedInject(provider: FaultProvider<unknown, Json>, target: Target, f: PlannedFault, undo: Json | undefined, timeoutMs: number): Promise<void> {
@@ -486,8 +523,9 @@ class Run {
   }
 
   private async finish(outcome: Outcome, reason: string): Promise<RunResult> {
-    const result = this.result(outcome, this.secrets.scrub(reason));
-    await this.journalBestEffort({ type: 'verdict', outcome, reason: result.reason, timings: result.timings });
+    const result = this.result(outcome, this.secrets.scrub(this.effectReason(outcome, reason)));
+    const ineffective = result.ineffective ? { ineffective: [...result.ineffective] } : {};
+    await this.journalBestEffort({ type: 'verdict', outcome, reason: result.reason, timings: result.timings, ...ineffective });
     // Everything is reverted (or reported pending) by now: waiting here delays only the report, never a revert.
     await Promise.allSettled(this.announcers.map((a) => a.flush()));
     return result;
@@ -514,6 +552,7 @@ class Run {
     return {
       runId: this.runId, outcome, reason, timings,
       pending: [...this.active.values()].map((f) => ({ fault: f.fault, target: f.target.name })),
+      ...(this.ineffective.length ? { ineffective: [...this.ineffective] } : {}),
     };
   }
 }

@@ -1,10 +1,11 @@
-import { parseArtefactName, parseDuration } from '@faultline/core';
+import { parseArtefactName, parseDuration, type FaultEffect } from '@faultline/core';
 import { NetnsCommandError, NetnsExec, NetnsGoneError, type ExecContext } from './exec/netns-exec.js';
 import { hostNetnsInode, listNetns, refreshHandle, type NetnsHandle, type ProcFs } from './locate/netns-handle.js';
-import { TaggedRules } from './iptables/tagged-rules.js';
-import { Qdiscs, bandwidthCommands, netemCommands } from './tc/qdiscs.js';
+import { LEDGER_CHAIN, TaggedRules, ledgerDevice, tagState } from './iptables/tagged-rules.js';
+import { QDISC_HANDLE, Qdiscs, SEP, bandwidthCommands, netemCommands, parseRootQdiscs } from './tc/qdiscs.js';
 import { lossRules, partitionRules } from './scope/partition-rules.js';
 import type { BandwidthParams, LatencyParams, LossParams, PartitionParams } from './scope/params.js';
+import { bandwidthEffect, latencyEffect, lossEffect, partitionEffect } from './measure/effect.js';
 import { findLatencyProxies, redirectRules, startLatencyProxy, stopPid } from './latency/latency-proxy.js';
 
 /** What an apply did, for the journal / undo data. Revert needs only the inode and the tag. */
@@ -15,6 +16,13 @@ export type NetnsUndo = {
   readonly devices?: string[];
   readonly proxyPid?: number;
 };
+
+/** A fault kind with its params, for `effect()`. */
+export type NetnsFaultParams =
+  | { kind: 'latency'; params: LatencyParams }
+  | { kind: 'packet-loss'; params: LossParams }
+  | { kind: 'partition'; params: PartitionParams }
+  | { kind: 'bandwidth'; params: BandwidthParams };
 
 /** One tagged leftover in some namespace, found by `sweep()`. */
 export interface NetnsLeftover {
@@ -36,9 +44,10 @@ export class NetnsFaults {
   readonly rules: TaggedRules;
   readonly qdiscs: Qdiscs;
 
-  constructor(opts: { proc?: ProcFs; nsenter?: string } = {}) {
+  /** `batch: false` runs one process per iptables/tc command (the earlier way; bench/agent compares both). */
+  constructor(opts: { proc?: ProcFs; nsenter?: string; batch?: boolean } = {}) {
     this.exec = new NetnsExec(opts);
-    this.rules = new TaggedRules(this.exec);
+    this.rules = new TaggedRules(this.exec, 'iptables', opts.batch ?? true);
     this.qdiscs = new Qdiscs(this.exec, this.rules);
   }
 
@@ -86,6 +95,21 @@ export class NetnsFaults {
   }
 
   /**
+   * Measures, from inside the namespace, whether the fault `undo` describes has the asked effect
+   * (see measure/effect.ts): RTT for latency, failed-connect share for loss, reachability for a
+   * partition, against the first named destination. Bandwidth is not measured (`unverified`).
+   */
+  async effect(ns: NetnsHandle, fault: NetnsFaultParams, mechanism: NetnsUndo['mechanism'], ctx: ExecContext): Promise<FaultEffect> {
+    const now = this.exec.resolve(ns);
+    switch (fault.kind) {
+      case 'latency': return latencyEffect(this.exec, now, fault.params, mechanism === 'netem' ? 'netem' : 'proxy', ctx);
+      case 'packet-loss': return lossEffect(this.exec, now, fault.params, ctx);
+      case 'partition': return partitionEffect(this.exec, now, fault.params, ctx);
+      case 'bandwidth': return bandwidthEffect(fault.params);
+    }
+  }
+
+  /**
    * Removes everything `tag` put into namespace `inode`: qdiscs (through the ledger), iptables rules
    * in every table, then the latency proxy (after its REDIRECT rules are gone, so no connection is
    * sent to a closed port). A namespace that no longer exists took everything with it: resolved.
@@ -94,7 +118,13 @@ export class NetnsFaults {
   async revert(inode: number, tag: string, ctx: ExecContext, hint?: NetnsHandle): Promise<string[]> {
     const removed: string[] = [];
     const ns = (hint && refreshHandle(hint, this.exec.proc)) ?? refreshHandle({ inode, pid: hint?.pid ?? 0 }, this.exec.proc);
-    if (ns) {
+    if (ns && this.rules.batch) {
+      try {
+        removed.push(...(await this.revertBatched(ns, tag, ctx)));
+      } catch (err) {
+        if (!(err instanceof NetnsGoneError)) throw err;
+      }
+    } else if (ns) {
       try {
         const q = await this.qdiscs.remove(ns, tag, ctx);
         if (q) removed.push(`${q} qdisc(s)`);
@@ -110,6 +140,22 @@ export class NetnsFaults {
       removed.push(`latency proxy pid ${p.pid}`);
     }
     return removed;
+  }
+
+  /**
+   * The batched revert: one process lists rules and qdiscs, one script deletes the tag's qdiscs and
+   * then (one atomic iptables-restore) its rules, ledger entries and the emptied ledger chain.
+   * Works from what the namespace holds now, so anything tagged goes whatever the apply did.
+   */
+  private async revertBatched(ns: NetnsHandle, tag: string, ctx: ExecContext): Promise<string[]> {
+    const [saveText = '', tcText = ''] = (await this.exec.run(ns, ['sh', '-c', `${this.rules.iptablesSave}; echo ${SEP}; tc qdisc show`], ctx)).split(`${SEP}\n`);
+    const { mine, dropLedger } = tagState(saveText, tag);
+    const ours = new Set(parseRootQdiscs(tcText).filter((q) => q.handle === QDISC_HANDLE).map((q) => q.dev));
+    const devs = mine.filter((r) => r.chain === LEDGER_CHAIN).map(ledgerDevice).filter((d): d is string => d !== undefined && ours.has(d));
+    const lines = [...this.qdiscs.removeLines(devs), ...this.rules.removeLines(mine, dropLedger)];
+    if (lines.length) await this.rules.script(ns, lines, ctx);
+    const rules = mine.filter((r) => r.chain !== LEDGER_CHAIN).length;
+    return [...(devs.length ? [`${devs.length} qdisc(s)`] : []), ...(rules ? [`${rules} iptables rule(s)`] : [])];
   }
 
   /**

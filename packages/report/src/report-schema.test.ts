@@ -2,7 +2,7 @@ import { Ajv } from 'ajv';
 import addFormatsModule from 'ajv-formats';
 import { describe, expect, it } from 'vitest';
 import {
-  abortedJournal, completedJournal, deviatedJournal, failedBeforeJournal, hostileJournal, longJournal, revertPendingJournal, vetoedJournal,
+  abortedJournal, completedJournal, deviatedJournal, failedBeforeJournal, hostileJournal, ineffectiveJournal, longJournal, revertPendingJournal, vetoedJournal,
 } from './fixtures/journals.js';
 import { buildRunReport, RunReportSchema } from './index.js';
 
@@ -14,7 +14,7 @@ const addFormats = ((addFormatsModule as unknown as { default?: unknown }).defau
 addFormats(ajv);
 const validate = ajv.compile(published);
 
-const fixtures = { completed: completedJournal, deviated: deviatedJournal, aborted: abortedJournal, 'revert-pending': revertPendingJournal, vetoed: vetoedJournal, 'failed-before': failedBeforeJournal, hostile: hostileJournal, long: longJournal };
+const fixtures = { completed: completedJournal, deviated: deviatedJournal, aborted: abortedJournal, 'revert-pending': revertPendingJournal, vetoed: vetoedJournal, 'failed-before': failedBeforeJournal, hostile: hostileJournal, long: longJournal, ineffective: ineffectiveJournal };
 
 describe('RunReport JSON Schema', () => {
   it.each(Object.entries(fixtures))('validates the %s report', (_, journal) => {

@@ -157,6 +157,23 @@ const RevertAttemptErrorSchema = Type.Object(
   strict,
 );
 
+const FaultEffectSchema = Type.Object(
+  {
+    status: Type.Union([Type.Literal('effective'), Type.Literal('ineffective'), Type.Literal('unverified')], {
+      description: 'Measured while active: ineffective = far below the ask (< half); unverified = nothing to measure against.',
+    }),
+    metric: Type.Optional(Type.Union([Type.Literal('rtt-ms'), Type.Literal('loss-ratio'), Type.Literal('reachable-ratio'), Type.Literal('bytes-per-sec')])),
+    asked: Type.Optional(Type.Number()),
+    measured: Type.Optional(Type.Number()),
+    destination: Type.Optional(Type.String()),
+    samples: Type.Optional(Type.Integer({ minimum: 0 })),
+    detail: Type.String({ description: "One line: 'ineffective: asked 50 ms, measured 0.4 ms to 10.0.0.5:80 (p50 of 9 round trips)'." }),
+  },
+  strict,
+);
+
+const IneffectiveFaultSchema = Type.Object({ fault: Type.String(), targetId: Type.String(), detail: Type.String() }, strict);
+
 const FaultTargetReportSchema = Type.Object(
   {
     fault: Type.String(),
@@ -193,6 +210,7 @@ const FaultTargetReportSchema = Type.Object(
       strict,
     ),
     activeMs: Type.Optional(Millis('Inject start -> reverted: how long the target carried the fault.')),
+    effect: Type.Optional(FaultEffectSchema),
   },
   strict,
 );
@@ -248,6 +266,9 @@ export const RunReportSchema = Type.Object(
     state: Type.String({ description: 'Last run state in the journal.' }),
     outcome: OutcomeSchema,
     reason: Type.String(),
+    ineffective: Type.Optional(Type.Array(IneffectiveFaultSchema, {
+      description: 'Faults measured ineffective while active. The outcome stays what the hypothesis says, but the run tested less than it claims: never a plain pass.',
+    })),
     abort: Type.Optional(
       Type.Object(
         {

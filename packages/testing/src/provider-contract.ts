@@ -68,6 +68,21 @@ export function testFaultProviderContract<P, U extends Json>(name: string, opts:
       if (!opts.irreversible) expect(await f.isActive()).toBe(false);
     }), timeout);
 
+    it('verify (when the provider has it) reports a well-formed effect of the live fault and changes nothing', withFixture(async (f) => {
+      if (!f.provider.verify) return;
+      const ctx = fc();
+      const undo = await f.provider.inject(f.target, f.params, ctx);
+      try {
+        const effect = await f.provider.verify(f.target, undo, f.params, ctx);
+        expect(['effective', 'ineffective', 'unverified']).toContain(effect.status);
+        expect(effect.detail.startsWith(`${effect.status}: `)).toBe(true);
+        if (effect.status !== 'unverified') expect(typeof effect.measured).toBe('number');
+        if (!opts.irreversible) expect(await f.isActive()).toBe(true);
+      } finally {
+        await f.provider.revert(f.target, undo, ctx);
+      }
+    }), timeout);
+
     it('revert without inject resolves and changes nothing', withFixture(async (f) => {
       await f.provider.revert(f.target, undefined, fc());
       if (!opts.irreversible) expect(await f.isActive()).toBe(false);

@@ -1,5 +1,6 @@
 import { closeSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
+import type { FaultEffect } from '@faultline/core';
 import type { FaultKind } from '../faults.js';
 
 /** One fault on this node, as the journal keeps it. */
@@ -20,6 +21,8 @@ export interface JournalEntry {
   revertReason?: string;
   /** Last revert error, while retries go on. */
   lastError?: string;
+  /** Measured from inside the namespace right after the apply (effective / ineffective / unverified). */
+  effect?: FaultEffect;
 }
 
 /**

@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { exitCodes, type JournalEvent } from '@faultline/core';
+import { exitCodeOf, exitCodes, type JournalEvent } from '@faultline/core';
 import { Engine, FileJournal, type RunResult } from '@faultline/engine';
 import type { CliIo } from '../io.js';
 import { clockOf, palette } from '../io.js';
@@ -89,5 +89,5 @@ export async function runCommand(io: CliIo, file: string, opts: RunOptions): Pro
   else printSummary(io, result, { journalFile });
   // With -o json stdout holds the one document; where the reports went goes to stderr.
   await writeReports(json ? { ...io, stdout: io.stderr } : io, events, { ...(opts.junit ? { junit: opts.junit } : {}), ...(opts.report ? { html: opts.report } : {}) });
-  return exitCodes[result.outcome];
+  return exitCodeOf(result.outcome, result.ineffective);
 }

@@ -88,6 +88,11 @@ export class ProgressView {
       case 'fault-injected':
         this.print(`  ${this.label('injected')}${p.yellow('⚡')} ${e.fault} on ${e.targetId.split('/').pop()} ${p.dim(formatDuration(e.durationMs))}`);
         break;
+      case 'fault-effect': {
+        const mark = e.effect.status === 'effective' ? p.green('✓') : e.effect.status === 'ineffective' ? p.red('✗') : p.dim('?');
+        this.print(`  ${this.label('effect')}${mark} ${e.fault} on ${e.targetId.split('/').pop()}: ${e.effect.status === 'ineffective' ? p.red(e.effect.detail) : p.dim(e.effect.detail)}`);
+        break;
+      }
       case 'fault-inject-failed':
         this.print(`  ${this.label('inject')}${p.red('✗')} ${e.fault} on ${e.targetId.split('/').pop()}: ${e.error.message}`);
         break;

@@ -1,4 +1,4 @@
-import { exitCodes, type JournalEvent, type Outcome, type RunTimings } from '@faultline/core';
+import { exitCodeOf, type JournalEvent, type Outcome, type RunTimings } from '@faultline/core';
 import { buildRunReport } from '@faultline/report';
 
 /** What `-o json` prints for a run: one document, written once the run has its verdict. */
@@ -76,7 +76,7 @@ export function runResultDocument(input: {
     experiment: report?.experiment.name ?? '',
     outcome: input.outcome,
     reason: input.reason,
-    exitCode: exitCodes[input.outcome],
+    exitCode: exitCodeOf(input.outcome, report?.ineffective),
     timings: { ...input.timings, ...hold },
     phases: (report?.phases ?? []).map((p) => ({ state: p.state, startedAt: p.startedAt, ...(p.durationMs !== undefined ? { durationMs: p.durationMs } : {}) })),
     counts: {

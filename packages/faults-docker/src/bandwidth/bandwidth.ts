@@ -21,6 +21,7 @@ export function createBandwidthFault(deps: DockerFaultDeps): FaultProvider<Bandw
     summary: 'Limit the container\'s egress bandwidth (tc tbf/htb in its network namespace).',
     paramsSchema: bandwidthParams,
     check: checkBandwidthParams,
+    measured: (params) => ({ kind: 'bandwidth', params }),
     apply: (ns, p, tag, ctx) => deps.netns.applyBandwidth(ns, p, tag, ctx),
   });
 }

@@ -70,4 +70,46 @@ describe.skipIf(!available)('docker.latency on a real engine', () => {
       await fault.revert(await env.target(a.id), undefined, ctx);
     }
   });
+
+  it('verify: effective on the named path; ineffective once a rule ahead of ours lets the traffic bypass it (as a mesh or CNI does)', async () => {
+    const net = await env.network();
+    const [a, b] = await Promise.all([env.container({ network: net.name }), env.container({ network: net.name })]);
+    const ipB = await env.ip(b.id, net.name);
+    const [nsA, nsB] = await Promise.all([netnsOf(env, a.id), netnsOf(env, b.id)]);
+    if (!nsA || !nsB) throw new Error('no namespace');
+    const echo = await serveInNetns(testNetnsFaults.exec, nsB, { kind: 'echo-server', port: 7009 }, 10_000);
+    const fault = env.fault<LatencyParams, LatencyUndo>(LATENCY_TYPE);
+    const ctx = faultContext({ faultName: 'slow-b', timeoutMs: 20_000 });
+    const params: LatencyParams = { latency: '50ms', destinations: [`${ipB}:7009`] };
+    // An untagged rule someone else owns, inserted above ours: the proxy's REDIRECT (or, with netem,
+    // the qdisc removed as a CNI resetting the device would) no longer sees the traffic.
+    const bypass = async (on: boolean, mechanism: string) => {
+      if (mechanism === 'proxy') {
+        const rule = ['-t', 'nat', on ? '-I' : '-D', 'OUTPUT', ...(on ? ['1'] : []), '-p', 'tcp', '-d', `${ipB}/32`, '--dport', '7009', '-j', 'RETURN'];
+        await testNetnsFaults.exec.run(nsA, ['iptables', '-w', '5', ...rule], ctx);
+      } else if (on) {
+        await testNetnsFaults.exec.run(nsA, ['tc', 'qdisc', 'del', 'dev', 'eth0', 'root'], ctx);
+      }
+    };
+    let undo: LatencyUndo | undefined;
+    try {
+      undo = await fault.inject(await env.target(a.id), params, ctx);
+      const good = await fault.verify!(await env.target(a.id), undo, params, ctx);
+      console.info(`docker.latency verify via ${undo.mechanism}: ${good.detail}`);
+      expect(good).toMatchObject({ status: 'effective', metric: 'rtt-ms', asked: 50, destination: `${ipB}:7009` });
+      expect(good.measured).toBeGreaterThanOrEqual(25);
+      await bypass(true, undo.mechanism);
+      const bad = await fault.verify!(await env.target(a.id), undo, params, ctx);
+      console.info(`docker.latency verify with a bypass rule: ${bad.detail}`);
+      expect(bad).toMatchObject({ status: 'ineffective', asked: 50 });
+      expect(bad.measured).toBeLessThan(25);
+      expect(bad.detail).toMatch(/^ineffective: asked 50 ms, measured [\d.]+ ms to /);
+      // No destination named: nothing to measure against.
+      expect(await fault.verify!(await env.target(a.id), undo, { latency: '50ms' }, ctx)).toMatchObject({ status: 'unverified' });
+    } finally {
+      if (undo) await bypass(false, undo.mechanism).catch(() => undefined);
+      echo.stop();
+      await fault.revert(await env.target(a.id), undo, ctx);
+    }
+  });
 });

@@ -33,6 +33,7 @@ export function createLatencyFault(deps: DockerFaultDeps): FaultProvider<Latency
     summary: 'Delay the container\'s traffic to named destinations (tc netem, or an in-namespace proxy where netem is missing).',
     paramsSchema: latencyParams,
     check: (p) => checkLatencyParams(p),
+    measured: (params) => ({ kind: 'latency', params }),
     async apply(ns, p, tag, ctx) {
       const mechanism = chooseLatencyMechanism(p, await deps.capabilities());
       const problems = checkLatencyParams(p, mechanism);

@@ -85,4 +85,34 @@ describe.skipIf(!available)('docker.packet-loss on a real engine', () => {
     await env.fault<PacketLossParams, PacketLossUndo>(PACKET_LOSS_TYPE).revert(await env.target(c.id), undefined, ctx);
     expect(await taggedRules(env, c.id)).toHaveLength(0);
   });
+
+  it('verify: counts failed connects to the peer from inside the container; an ACCEPT rule above ours makes it ineffective', async () => {
+    const net = await env.network();
+    const [c, peer] = await Promise.all([env.container({ network: net.name }), env.container({ network: net.name })]);
+    const peerIp = await env.ip(peer.id, net.name);
+    const pid = (await env.inspect(c.id))?.State.Pid as number;
+    const fault = env.fault<PacketLossParams, PacketLossUndo>(PACKET_LOSS_TYPE);
+    const target = await env.target(c.id);
+    const ctx = faultContext({ faultName: 'lossy', timeoutMs: 20_000 });
+    const params: PacketLossParams = { probability: 0.3, peer: peerIp };
+    const undo = await fault.inject(target, params, ctx);
+    const accept = ['-d', peerIp, '-j', 'ACCEPT'];
+    try {
+      const good = await fault.verify!(target, undo, params, ctx);
+      console.info(`docker.packet-loss verify: ${good.detail}`);
+      expect(good).toMatchObject({ status: 'effective', metric: 'loss-ratio', asked: 0.51, destination: `${peerIp}:9` });
+      // Someone else's ACCEPT rules ahead of ours (a firewall manager re-ordering the chains): nothing is dropped.
+      await iptables.insert(pid, 'OUTPUT', accept, ctx);
+      await iptables.insert(pid, 'INPUT', ['-s', peerIp, '-j', 'ACCEPT'], ctx);
+      const bad = await fault.verify!(target, undo, params, ctx);
+      console.info(`docker.packet-loss verify with ACCEPT rules above ours: ${bad.detail}`);
+      expect(bad).toMatchObject({ status: 'ineffective', asked: 0.51 });
+      expect(bad.measured).toBeLessThan(0.1);
+      expect(await fault.verify!(target, undo, { probability: 0.3 }, ctx)).toMatchObject({ status: 'unverified' });
+    } finally {
+      await iptables.delete(pid, 'OUTPUT', accept, ctx);
+      await iptables.delete(pid, 'INPUT', ['-s', peerIp, '-j', 'ACCEPT'], ctx);
+      await fault.revert(target, undo, ctx);
+    }
+  });
 });

@@ -1,8 +1,10 @@
 import { isIP } from 'node:net';
 import { Type, type Static } from '@sinclair/typebox';
-import { UsageError, artefactName, type FaultContext, type FaultProvider } from '@faultline/core';
+import { UsageError, artefactName, unverifiedEffect, type FaultContext, type FaultProvider } from '@faultline/core';
+import { findContainerNetns } from '@faultline/netns';
 import { TARGET_KIND, containerIdOf } from '../shared/target-ref.js';
 import { containerForInject, inspectContainer, notRunning, type DockerFaultDeps } from '../shared/containers.js';
+import { assertLocalEngine } from '../shared/netns-fault.js';
 import type { Chain, RuleSpec } from '../shared/netns-iptables.js';
 
 export const packetLossParams = Type.Object(
@@ -67,13 +69,7 @@ export function checkPacketLossParams(params: PacketLossParams): Array<{ path: s
  */
 export function createPacketLossFault(deps: DockerFaultDeps): FaultProvider<PacketLossParams, PacketLossUndo> {
   const comment = (ctx: FaultContext) => artefactName(ctx.runId, ctx.faultName);
-  const assertLocal = () => {
-    if (!deps.api.endpoint.startsWith('unix://')) {
-      throw new UsageError(`${PACKET_LOSS_TYPE} edits iptables in the container's network namespace, which needs Faultline on the Docker host; the engine here is ${deps.api.endpoint}`, {
-        hint: 'run Faultline on the Docker host (DOCKER_HOST=unix://...) or use toxiproxy.* / proxy faults for remote engines',
-      });
-    }
-  };
+  const assertLocal = () => assertLocalEngine(deps, PACKET_LOSS_TYPE);
   return {
     type: PACKET_LOSS_TYPE,
     targetKind: TARGET_KIND,
@@ -94,6 +90,21 @@ export function createPacketLossFault(deps: DockerFaultDeps): FaultProvider<Pack
       }
       ctx.log.info({ runId: ctx.runId, targetId: target.id, probability: params.probability }, 'packet loss rules added');
       return { containerId: info.Id, comment: tag, rules };
+    },
+    /**
+     * Failed-connect share to `peer` measured from inside the container's namespace (see
+     * @faultline/netns lossEffect). A `port` filter names the container's own port, which an outgoing
+     * probe cannot use as its source, so that case stays unverified.
+     */
+    async verify(_target, undo, params, ctx) {
+      if (params.peer === undefined) return unverifiedEffect('no peer named, so there is no destination to count lost connects against');
+      if (params.port !== undefined) return unverifiedEffect(`the loss applies to the container's own port ${params.port}; an outgoing probe cannot use it as its source`);
+      const ns = undo ? findContainerNetns(undo.containerId) : undefined;
+      if (!ns) return unverifiedEffect('the container has no running process, so its namespace cannot be entered');
+      return deps.netns.effect(ns, {
+        kind: 'packet-loss',
+        params: { probability: params.probability, destinations: [params.peer], ...(params.direction ? { direction: params.direction } : {}), ...(params.protocol ? { protocol: params.protocol } : {}) },
+      }, 'iptables', ctx);
     },
     async revert(target, undo, ctx) {
       assertLocal();

@@ -45,6 +45,37 @@ describe.skipIf(!available)('docker.partition on a real engine', () => {
     expect(await ok(ipB)).toBe(3);
   });
 
+  it('verify: the named peer unreachable is effective; a partition of loopback (rules never touch lo) is measured ineffective', async () => {
+    const net = await env.network();
+    const [a, b] = await Promise.all([env.container({ network: net.name }), env.container({ network: net.name })]);
+    const ipB = await env.ip(b.id, net.name);
+    const fault = env.fault<PartitionParams, PartitionUndo>(PARTITION_TYPE);
+    const target = await env.target(a.id);
+    const cut: PartitionParams = { destinations: [ipB], ports: [80] };
+    const ctx = faultContext({ faultName: 'cut-b' });
+    const undo = await fault.inject(target, cut, ctx);
+    try {
+      const good = await fault.verify!(target, undo, cut, ctx);
+      expect(good).toMatchObject({ status: 'effective', metric: 'reachable-ratio', asked: 0, measured: 0, destination: `${ipB}:80` });
+      // The same rules measured against a destination they do not cover: the verifier reports what it sees.
+      const elsewhere = await fault.verify!(target, undo, { destinations: ['127.0.0.1'], ports: [80] }, ctx);
+      expect(elsewhere).toMatchObject({ status: 'ineffective', measured: 1 });
+      expect(elsewhere.detail).toBe('ineffective: asked unreachable, 3 of 3 connects to 127.0.0.1:80 got through');
+    } finally {
+      await fault.revert(target, undo, ctx);
+    }
+    // A real ineffective fault: the container's own loopback service, which partition rules leave alone.
+    const ctx2 = faultContext({ faultName: 'cut-lo' });
+    const lo: PartitionParams = { destinations: ['127.0.0.1'], ports: [80] };
+    const undo2 = await fault.inject(target, lo, ctx2);
+    try {
+      expect(await taggedArtefacts(env, a.id)).not.toEqual([]);
+      expect(await fault.verify!(target, undo2, lo, ctx2)).toMatchObject({ status: 'ineffective', measured: 1 });
+    } finally {
+      await fault.revert(target, undo2, ctx2);
+    }
+  });
+
   it('refuses a bad destination before touching anything', async () => {
     const c = await env.container();
     const fault = env.fault<PartitionParams, PartitionUndo>(PARTITION_TYPE);

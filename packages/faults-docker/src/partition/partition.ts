@@ -19,6 +19,7 @@ export function createPartitionFault(deps: DockerFaultDeps): FaultProvider<Parti
     summary: 'Cut the container off from named destinations/ports (iptables DROP/REJECT in its network namespace).',
     paramsSchema: partitionParams,
     check: checkPartitionParams,
+    measured: (params) => ({ kind: 'partition', params }),
     apply: (ns, p, tag, ctx) => deps.netns.applyPartition(ns, p, tag, ctx),
   });
 }

@@ -1,5 +1,5 @@
-import { UsageError, artefactName, type FaultContext, type FaultProvider, type Target } from '@faultline/core';
-import { netnsInodeOf, type NetnsHandle, type NetnsUndo } from '@faultline/netns';
+import { UsageError, artefactName, unverifiedEffect, type FaultContext, type FaultEffect, type FaultProvider, type Target } from '@faultline/core';
+import { netnsInodeOf, refreshHandle, type NetnsFaultParams, type NetnsHandle, type NetnsUndo } from '@faultline/netns';
 import { containerIdOf, TARGET_KIND } from './target-ref.js';
 import { containerForInject, inspectContainer, notRunning, type DockerFaultDeps } from './containers.js';
 
@@ -27,6 +27,8 @@ export function createNetnsFault<P>(deps: DockerFaultDeps, spec: {
   paramsSchema: FaultProvider['paramsSchema'];
   check(params: P): Array<{ path: string; message: string }>;
   apply(ns: NetnsHandle, params: P, tag: string, ctx: FaultContext): Promise<NetnsUndo>;
+  /** The fault as @faultline/netns measures it (FaultProvider.verify). */
+  measured(params: P): NetnsFaultParams;
 }): FaultProvider<P, DockerNetnsUndo> {
   const tagOf = (ctx: FaultContext) => artefactName(ctx.runId, ctx.faultName);
   return {
@@ -46,6 +48,12 @@ export function createNetnsFault<P>(deps: DockerFaultDeps, spec: {
       const undo = await spec.apply({ pid, inode }, params, tagOf(ctx), ctx);
       ctx.log.info({ runId: ctx.runId, targetId: target.id, netns: inode, mechanism: undo.mechanism }, `${spec.type} applied`);
       return { ...undo, containerId: info.Id };
+    },
+    async verify(target: Target, undo: DockerNetnsUndo | undefined, params: P, ctx: FaultContext): Promise<FaultEffect> {
+      if (!undo) return unverifiedEffect('no undo data, so the namespace the fault went into is unknown');
+      const ns = refreshHandle({ inode: undo.inode, pid: 0 }, deps.netns.exec.proc);
+      if (!ns) return unverifiedEffect(`the network namespace net:[${undo.inode}] is gone (the container stopped)`);
+      return deps.netns.effect(ns, spec.measured(params), undo.mechanism, ctx);
     },
     async revert(target: Target, undo: DockerNetnsUndo | undefined, ctx: FaultContext) {
       assertLocalEngine(deps, spec.type);

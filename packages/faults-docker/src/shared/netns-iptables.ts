@@ -1,6 +1,7 @@
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { ProviderError, type CallContext } from '@faultline/core';
+import { commentOf, splitRule } from '@faultline/netns';
 
 /** The chains packet loss uses: INPUT for ingress, OUTPUT for egress. */
 export type Chain = 'INPUT' | 'OUTPUT';
@@ -86,16 +87,5 @@ export class NetnsCommandError extends ProviderError {
   }
 }
 
-/** The value of `--comment` in a rule, unquoted. */
-export function commentOf(rule: RuleSpec): string | undefined {
-  const i = rule.indexOf('--comment');
-  return i >= 0 ? rule[i + 1] : undefined;
-}
-
-/** Splits one `iptables -S` line into arguments, honouring the double quotes iptables puts around comments. */
-export function splitRule(line: string): string[] {
-  const args: string[] = [];
-  const re = /"((?:[^"\\]|\\.)*)"|(\S+)/g;
-  for (const m of line.matchAll(re)) args.push(m[1] !== undefined ? m[1].replace(/\\(.)/g, '$1') : (m[2] as string));
-  return args;
-}
+// One parser for `iptables -S` lines across the provider and @faultline/netns.
+export { commentOf, splitRule };

@@ -7,7 +7,9 @@ import { raisePriority } from '../latency/latency-proxy.js';
 
 /** A measuring job run by node inside the namespace (see probe-script.ts). */
 export type ProbeJob =
-  | { kind: 'connect'; host: string; port: number; count: number; timeoutMs: number; refusedIsAnswer?: boolean }
+  | { kind: 'connect'; host: string; port: number; count: number; timeoutMs: number; refusedIsAnswer?: boolean; concurrency?: number }
+  /** Connect, send `payload`, time until the first byte back (or the peer closing): `exchangeMs`. */
+  | { kind: 'request-rtt'; host: string; port: number; count: number; timeoutMs: number; payload: string }
   | { kind: 'echo-rtt'; host: string; port: number; count: number }
   | { kind: 'send'; host: string; port: number; bytes: number };
 

@@ -18,10 +18,31 @@ function connectOnce(host, port, timeoutMs) {
     s.once('error', (e) => done(job.refusedIsAnswer === true && e.code === 'ECONNREFUSED', e.code));
   });
 }
+function requestOnce(host, port, payload, timeoutMs) {
+  return new Promise((resolve) => {
+    const t0 = performance.now();
+    let connectMs;
+    const s = net.connect({ host, port });
+    s.setNoDelay(true);
+    const done = (ok, err) => { clearTimeout(timer); s.destroy(); resolve({ ok, connectMs, exchangeMs: ok ? performance.now() - t0 - connectMs : undefined, err }); };
+    const timer = setTimeout(() => done(false, connectMs === undefined ? 'connect-timeout' : 'answer-timeout'), timeoutMs);
+    s.once('connect', () => { connectMs = performance.now() - t0; s.write(payload); });
+    s.once('data', () => done(true));
+    s.once('end', () => done(connectMs !== undefined));
+    s.once('error', (e) => done(false, e.code));
+  });
+}
 async function main() {
   if (job.kind === 'connect') {
     const samples = [];
-    for (let i = 0; i < job.count; i++) samples.push(await connectOnce(job.host, job.port, job.timeoutMs));
+    let next = 0;
+    const lane = async () => { while (next < job.count) { next++; samples.push(await connectOnce(job.host, job.port, job.timeoutMs)); } };
+    await Promise.all(Array.from({ length: Math.max(1, job.concurrency || 1) }, lane));
+    return out({ samples });
+  }
+  if (job.kind === 'request-rtt') {
+    const samples = [];
+    for (let i = 0; i < job.count; i++) samples.push(await requestOnce(job.host, job.port, job.payload, job.timeoutMs));
     return out({ samples });
   }
   if (job.kind === 'echo-rtt') {

@@ -1,8 +1,23 @@
 import { ConflictError, parseRate, parseSize } from '@faultline/core';
 import type { ExecContext, NetnsExec } from '../exec/netns-exec.js';
 import type { NetnsHandle } from '../locate/netns-handle.js';
-import { LEDGER_CHAIN, ledgerDevice, ledgerRule, type TaggedRules } from '../iptables/tagged-rules.js';
+import { LEDGER_CHAIN, ledgerDevice, ledgerRule, parseTaggedRules, shq, type TaggedRule, type TaggedRules } from '../iptables/tagged-rules.js';
 import type { BandwidthParams } from '../scope/params.js';
+
+const TC_HINT = 'needs NET_ADMIN and the sch_tbf / sch_htb / sch_netem modules; check with `faultline agent --preflight`';
+
+/** Separates the outputs of several commands in one state dump. */
+export const SEP = '@@faultline@@';
+
+/** Which tag owns the Faultline qdisc on each device, from tagged rules (ledger entries). */
+export function ledgerOwners(rules: readonly TaggedRule[]): Map<string, string> {
+  const owners = new Map<string, string>();
+  for (const r of rules) {
+    const dev = r.chain === LEDGER_CHAIN ? ledgerDevice(r) : undefined;
+    if (dev) owners.set(dev, r.tag);
+  }
+  return owners;
+}
 
 /** The major handle of every root qdisc Faultline adds: `fa11:`. Any other root qdisc is someone else's. */
 export const QDISC_HANDLE = 'fa11:';
@@ -100,12 +115,15 @@ export class Qdiscs {
 
   /** Which tag owns the Faultline qdisc on each device, from the ledger. */
   async owners(ns: NetnsHandle, ctx: ExecContext): Promise<Map<string, string>> {
-    const owners = new Map<string, string>();
-    for (const r of await this.rules.list(ns, ctx)) {
-      const dev = r.chain === LEDGER_CHAIN ? ledgerDevice(r) : undefined;
-      if (dev) owners.set(dev, r.tag);
-    }
-    return owners;
+    return ledgerOwners(await this.rules.list(ns, ctx));
+  }
+
+  /**
+   * Shell lines deleting the Faultline root qdisc on each device; a delete that fails while the
+   * qdisc is still there fails the script (a device that vanished with its veth peer is fine).
+   */
+  removeLines(devs: readonly string[]): string[] {
+    return devs.map((dev) => `${this.tc} qdisc del dev ${shq(dev)} root handle ${QDISC_HANDLE} 2>/dev/null || if ${this.tc} qdisc show dev ${shq(dev)} 2>/dev/null | grep -q '${QDISC_HANDLE} root'; then echo "cannot delete the Faultline qdisc on ${dev}" >&2; exit 1; fi`);
   }
 
   /**
@@ -114,9 +132,20 @@ export class Qdiscs {
    * whose root qdisc belongs to another fault or was set by someone else.
    */
   async apply(ns: NetnsHandle, tag: string, commands: (dev: string) => string[][], ctx: ExecContext, what: string): Promise<string[]> {
-    const devs = await this.devices(ns, ctx);
-    const roots = new Map((await this.roots(ns, ctx)).map((q) => [q.dev, q]));
-    const owners = await this.owners(ns, ctx);
+    let devs: string[];
+    let roots: Map<string, RootQdisc>;
+    let owners: Map<string, string>;
+    if (this.rules.batch) {
+      // One process for the whole state: devices, root qdiscs, ledger.
+      const [links = '', tcText = '', saveText = ''] = (await this.exec.run(ns, ['sh', '-c', `${this.ip} -o link show; echo ${SEP}; ${this.tc} qdisc show; echo ${SEP}; ${this.rules.iptablesSave} -t filter`], ctx)).split(`${SEP}\n`);
+      devs = parseDevices(links);
+      roots = new Map(parseRootQdiscs(tcText).map((q) => [q.dev, q]));
+      owners = ledgerOwners(parseTaggedRules(saveText));
+    } else {
+      devs = await this.devices(ns, ctx);
+      roots = new Map((await this.roots(ns, ctx)).map((q) => [q.dev, q]));
+      owners = await this.owners(ns, ctx);
+    }
     const todo: string[] = [];
     for (const dev of devs) {
       const owner = owners.get(dev);
@@ -134,9 +163,15 @@ export class Qdiscs {
       }
       todo.push(dev);
     }
+    if (this.rules.batch) {
+      // Ledger entries first (journal before change), then tc: one script, stops at the first failure.
+      const lines = [...this.rules.ensureLines(todo.map((dev) => ledgerRule(dev, tag))), ...todo.flatMap((dev) => commands(dev).map((cmd) => [this.tc, ...cmd].map(shq).join(' ')))];
+      if (todo.length) await this.rules.script(ns, lines, ctx, TC_HINT);
+      return devs;
+    }
     for (const dev of todo) {
       await this.rules.ensure(ns, [ledgerRule(dev, tag)], ctx);
-      for (const cmd of commands(dev)) await this.exec.run(ns, [this.tc, ...cmd], ctx, { hint: 'needs NET_ADMIN and the sch_tbf / sch_htb / sch_netem modules; check with `faultline agent --preflight`' });
+      for (const cmd of commands(dev)) await this.exec.run(ns, [this.tc, ...cmd], ctx, { hint: TC_HINT });
     }
     return devs;
   }

@@ -128,6 +128,7 @@ export function buildRunReport(events: readonly JournalEvent[]): RunReport {
     state,
     outcome: verdict?.outcome ?? 'running',
     reason: verdict?.reason ?? `no verdict yet; the run was last seen in "${state}"`,
+    ineffective: verdict?.ineffective?.length ? verdict.ineffective.map((x) => ({ ...x })) : undefined,
     abort: abort ? { at: abort.at, source: abort.source, reason: abort.reason } : undefined,
     timings,
     phases,

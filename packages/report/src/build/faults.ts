@@ -5,7 +5,7 @@ import { defined, msBetween } from './time.js';
 type FaultRow = FaultTargetReport;
 type FaultEvent = Extract<
   JournalEvent,
-  { type: 'fault-injecting' | 'fault-injected' | 'fault-inject-failed' | 'fault-reverting' | 'fault-reverted' | 'fault-revert-failed' }
+  { type: 'fault-injecting' | 'fault-injected' | 'fault-effect' | 'fault-inject-failed' | 'fault-reverting' | 'fault-reverted' | 'fault-revert-failed' }
 >;
 
 /** A target as reports show it: without `ref`, which is provider-internal revert data. */
@@ -44,6 +44,9 @@ export class FaultLedger {
         row.phase = 'injected';
         row.inject.injectedAt = e.at;
         row.inject.durationMs = e.durationMs;
+        break;
+      case 'fault-effect':
+        row.effect = { ...e.effect };
         break;
       case 'fault-inject-failed':
         row.phase = 'inject-failed';

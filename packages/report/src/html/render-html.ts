@@ -106,7 +106,7 @@ function header(report: RunReport): Html {
   return html`<header class="verdict v-${report.outcome}">
 <p class="eyebrow">Faultline chaos experiment report</p>
 <h1>${report.experiment.name}</h1>
-<p class="verdict-line" id="verdict"><span class="badge">${VERDICT_TEXT[report.outcome].toUpperCase()}</span>${report.reason}</p>
+<p class="verdict-line" id="verdict"><span class="badge">${VERDICT_TEXT[report.outcome].toUpperCase()}</span>${report.ineffective?.length ? html`<span class="badge">INEFFECTIVE FAULT</span>` : ''}${report.reason}</p>
 ${report.experiment.description ? html`<p class="desc">${report.experiment.description}</p>` : ''}
 <dl class="meta">${meta.filter((m) => m[1] !== undefined).map(([k, v]) => html`<div><dt>${k}</dt><dd>${v}</dd></div>`)}</dl>
 </header>`;

@@ -41,6 +41,14 @@ export function targetsTable(report: RunReport): Html {
   return html`<div class="scroll"><table><thead><tr><th scope="col">Target</th><th scope="col">Kind</th><th scope="col">Namespace</th><th scope="col">Faults</th><th scope="col">Status</th></tr></thead><tbody>${rows}</tbody></table></div>`;
 }
 
+/** The measured effect under the status: ineffective stands out, effective and unverified are quiet. */
+function effectLine(f: FaultTargetReport): Html | string {
+  if (!f.effect) return '';
+  return f.effect.status === 'ineffective'
+    ? html`<br>${pill('fail', 'ineffective')} <span class="effect">${f.effect.detail}</span>`
+    : html`<br><span class="muted effect">${f.effect.detail}</span>`;
+}
+
 function faultStatus(f: FaultTargetReport): Html {
   switch (f.phase) {
     case 'reverted': return pill('ok', f.revert.errors.length > 0 ? `reverted (${f.revert.attempts} attempts)` : 'reverted');
@@ -65,7 +73,7 @@ export function faultsTable(report: RunReport): Html {
       <td class="num">${offset(start, f.inject.startedAt)}<br><span class="muted">took ${formatMs(f.inject.durationMs, 'unconfirmed')}${f.inject.attempts > 1 ? `, ${f.inject.attempts} attempts` : ''}</span></td>
       <td class="num">${f.activeMs !== undefined ? formatDuration(f.activeMs) : 'until reverted'}</td>
       <td class="num">${f.revert.revertedAt ? offset(start, f.revert.revertedAt) : '—'}<br><span class="muted">${f.revert.attempts} attempt(s)${f.revert.totalMs !== undefined ? `, ${formatDuration(f.revert.totalMs)}` : ''}${f.revert.by && f.revert.by !== 'run' ? `, by ${f.revert.by}` : ''}</span></td>
-      <td>${faultStatus(f)}${errors.length ? html`<ul class="plain">${errors}</ul>` : ''}</td></tr>`;
+      <td>${faultStatus(f)}${effectLine(f)}${errors.length ? html`<ul class="plain">${errors}</ul>` : ''}</td></tr>`;
   });
   return html`<div class="scroll"><table><thead><tr><th scope="col">Fault</th><th scope="col">Target</th><th scope="col">Injected</th><th scope="col">Active for</th><th scope="col">Reverted</th><th scope="col">Status</th></tr></thead><tbody>${rows}</tbody></table></div>`;
 }

@@ -119,6 +119,8 @@ function verdictCase(report: RunReport, classname: string): JUnitCase {
   const base = { name: 'verdict', classname, timeMs: report.timings.durationMs };
   switch (report.outcome) {
     case 'completed':
+      // Held, but with a fault that did not take: the hypothesis was not tested, so CI must not show green.
+      if (report.ineffective?.length) return { ...base, result: { kind: 'failure', type: 'ineffective-fault', message: report.reason } };
       return base;
     case 'deviated':
     case 'aborted':
