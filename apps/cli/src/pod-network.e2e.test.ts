@@ -218,6 +218,9 @@ ${faults}
     expect(await connects(c.ip)).toBe(0); // partitioned destination
     expect(await connects(b.ip)).toBe(3); // every other destination still answers
     expect(await artefacts(nsA)).not.toEqual([]);
+    // The agent's own measurement reaches the run's journal through FaultProvider.verify.
+    const effects = run.stdout().split('\n').filter((l) => l.includes('"type":"fault-effect"')).map((l) => JSON.parse(l) as { fault: string; effect: { status: string; metric?: string } });
+    expect(effects.map((e) => [e.fault, e.effect.status, e.effect.metric]).sort()).toEqual([['cut', 'effective', 'reachable-ratio'], ['slow', 'effective', 'rtt-ms']]);
     run.child.kill('SIGINT');
     expect(await run.exit).toBe(2);
     expect(await artefacts(nsA)).toEqual([]);

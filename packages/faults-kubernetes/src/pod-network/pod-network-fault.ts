@@ -1,5 +1,5 @@
 import type { TSchema } from '@sinclair/typebox';
-import { ProviderError, UsageError, type FaultContext, type FaultProvider, type Json, type Target } from '@faultline/core';
+import { ProviderError, UsageError, unverifiedEffect, type FaultContext, type FaultEffect, type FaultProvider, type Json, type Target } from '@faultline/core';
 import type { AgentFaultKind, AgentFaultStatus, ParamProblem } from '@faultline/netns';
 import type { KubeDeps } from '../shared/deps.js';
 import { refOf } from '../shared/target-ref.js';
@@ -38,6 +38,14 @@ export interface PodNetworkShared {
 /** The agent's idempotency key: one fault per pod (the pod's containers share one namespace). */
 export function agentFaultId(ctx: Pick<FaultContext, 'runId' | 'faultName'>, ref: { uid: string; namespace: string; name: string }): string {
   return `${ctx.runId}/${ctx.faultName}/${ref.uid || `${ref.namespace}/${ref.name}`}`;
+}
+
+/** The agent's effect object when it has the FaultEffect shape (it crossed the network: check, do not trust). */
+function effectOf(value: Json | undefined): FaultEffect | undefined {
+  if (!value || typeof value !== 'object' || Array.isArray(value)) return undefined;
+  const { status, detail } = value as { status?: unknown; detail?: unknown };
+  if (!['effective', 'ineffective', 'unverified'].includes(status as string) || typeof detail !== 'string') return undefined;
+  return value as unknown as FaultEffect;
 }
 
 const faultPath = (id: string) => `/v1/faults/${encodeURIComponent(id)}`;
@@ -91,6 +99,10 @@ export function createPodNetworkFault<P>(shared: PodNetworkShared, spec: {
         namespace: ref.namespace, pod: ref.name, podUid: place.uid, node: place.node, containerId: place.containerId, agent: endpoint, agentFaultId: id,
         kind: spec.kind, mechanism: status.mechanism ?? null, netnsInode: status.inode ?? null, agentEffect: (status.effect ?? null) as Json,
       };
+    },
+    /** The agent measures right after its apply, from inside the pod's namespace; this reports what it found. */
+    async verify(_target: Target, undo: PodNetworkUndo | undefined): Promise<FaultEffect> {
+      return effectOf(undo?.agentEffect) ?? unverifiedEffect('the node agent reported no effect measurement (an older agent, or the measurement failed)');
     },
     async revert(target: Target, undo: PodNetworkUndo | undefined, ctx: FaultContext): Promise<void> {
       const ref = refOf(target, { faultType: type, kinds: ['Pod'], allowKubeSystem: shared.kube.allowKubeSystem });
