@@ -1,7 +1,7 @@
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { readFile } from 'node:fs/promises';
-import { exitCodes, parseDuration, UsageError, type JournalEvent, type Outcome, type RunTimings } from '@faultline/core';
+import { exitCodeOf, exitCodes, parseDuration, UsageError, type JournalEvent, type Outcome, type RunTimings } from '@faultline/core';
 import { FaultlineClient, ciIdempotencyKey, ciLabels, type RunView } from '@faultline/client';
 import type { CliIo } from '../io.js';
 import { palette } from '../io.js';
@@ -106,7 +106,7 @@ export async function submitCommand(io: CliIo, file: string, opts: SubmitOptions
   const timings: RunTimings = verdict?.timings ?? { startedAt: final.createdAt, endedAt: final.updatedAt, durationMs: Date.parse(final.updatedAt) - Date.parse(final.createdAt) };
   if (stream) io.stdout.write(JSON.stringify({ type: 'result', run: final }) + '\n');
   else if (json) io.stdout.write(JSON.stringify(runResultDocument({ runId: run.runId, outcome, reason: final.reason ?? verdict?.reason ?? '', timings, events, url: runUrl }), null, 2) + '\n');
-  else printSummary(io, { runId: run.runId, outcome, reason: final.reason ?? verdict?.reason ?? '', timings, pending: [] });
+  else printSummary(io, { runId: run.runId, outcome, reason: final.reason ?? verdict?.reason ?? '', timings, pending: [], ...(verdict?.ineffective ? { ineffective: verdict.ineffective } : {}) });
   if (opts.junit) {
     await writeFile(path.resolve(io.cwd, opts.junit), await client.report(run.runId, 'junit'));
     if (!json) io.stdout.write(p.dim(`  junit           ${path.resolve(io.cwd, opts.junit)}\n`));
@@ -115,7 +115,7 @@ export async function submitCommand(io: CliIo, file: string, opts: SubmitOptions
     await writeFile(path.resolve(io.cwd, opts.report), await client.report(run.runId, 'html'));
     if (!json) io.stdout.write(p.dim(`  report          ${path.resolve(io.cwd, opts.report)}\n`));
   }
-  return exitCodes[outcome] ?? 3;
+  return outcome in exitCodes ? exitCodeOf(outcome, verdict?.ineffective) : 3;
 }
 
 /** `faultline runs list|show|abort`. */
