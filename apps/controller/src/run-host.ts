@@ -3,7 +3,7 @@ import {
   ConflictError, NotFoundError, isOwnershipLost, isTerminal, newRunId, silentLogger, systemClock, type AbortSource, type Experiment,
   type JournalEvent, type JournalEventBody, type JournalSink, type Logger, type Registry, type Clock,
 } from '@faultline/core';
-import { Engine, recover, sweepOrphans, type RecoveredRun, type RunHandle, type SweptOrphan } from '@faultline/engine';
+import { Engine, forgetRun, recover, sweepOrphans, type ForgottenRun, type RecoveredRun, type RunHandle, type SweptOrphan } from '@faultline/engine';
 import type { AdoptableRun, RunFence, RunRecord, RunSource, Store } from '@faultline/store';
 import { RunEventBus } from './event-bus.js';
 import type { ControllerMetrics } from './metrics.js';
@@ -49,6 +49,8 @@ interface Owned {
   /** Revert-pending only: failed background retries so far, and when (monotonic ms) the next is due. */
   retries?: number;
   nextRetryAt?: number;
+  /** An operator is forgetting the run: background retries leave it alone. */
+  forgetting?: boolean;
 }
 
 /**
@@ -272,6 +274,40 @@ export class RunHost {
     return results;
   }
 
+  /**
+   * `--forget` for a run hosted by the controllers (its backend is gone for good): journals who and why
+   * (`forced`), ends the run `failed`, never touches a backend. Allowed for a run this replica owns and does
+   * not host live (revert-pending here), or whose owner's lease has expired (adopted first, atomically, so
+   * no other replica retries it meanwhile). Refused while another replica's lease is alive, and for a run
+   * running here (abort it instead).
+   */
+  async forget(runId: string, reason: string, by: string): Promise<ForgottenRun> {
+    const run = await this.deps.store.getRun(runId);
+    if (!run) throw new NotFoundError(`run ${runId} does not exist`);
+    if (isTerminal(run.state)) throw new ConflictError(`run ${runId} already ended (${run.state}); there is nothing to forget`);
+    let owned = this.owned.get(runId);
+    if (owned?.handle) {
+      throw new ConflictError(`run ${runId} is running on this replica (${this.replicaId}, state ${run.state}); abort it (POST /v1/runs/${runId}/abort) instead of forgetting it`);
+    }
+    if (!owned) {
+      const won = await this.deps.store.adoptRun({ runId, replica: this.replicaId, expectedToken: run.owner?.token ?? 0, ttlMs: this.ownerTtlMs });
+      if (!won) {
+        throw new ConflictError(`run ${runId} is owned by replica ${run.owner?.replica ?? '(unknown)'}, whose lease is alive${run.owner?.expiresAt ? ` (until ${run.owner.expiresAt})` : ''}; it is still running or retrying its revert there`, {
+          hint: `Ask that replica (forget there, or abort the run), or wait until its lease expires: a live owner may still revert the run.`,
+        });
+      }
+      owned = { token: won.token };
+      this.owned.set(runId, owned);
+    }
+    owned.forgetting = true;
+    try {
+      return await forgetRun({ source: this.deps.store, sink: this.fencedSink(), runId, reason, by, clock: this.clock, onEvent: (e) => this.onEvent(e) });
+    } finally {
+      if (this.owned.get(runId) === owned) this.owned.delete(runId);
+      this.updatePendingMetric();
+    }
+  }
+
   /** Renews the owner lease of every run this replica owns; runs it lost are told to stop. */
   async heartbeat(): Promise<void> {
     const runs = [...this.owned.entries()].map(([runId, o]) => ({ runId, token: o.token }));
@@ -319,7 +355,7 @@ export class RunHost {
    */
   async retryPending(force = false): Promise<RecoveredRun[]> {
     const now = this.clock.monotonic();
-    const due = [...this.owned.entries()].filter(([, o]) => !o.handle && (force || (o.nextRetryAt ?? 0) <= now));
+    const due = [...this.owned.entries()].filter(([, o]) => !o.handle && !o.forgetting && (force || (o.nextRetryAt ?? 0) <= now));
     if (due.length === 0) return [];
     const results = await this.recoverOwned(due.map(([id]) => id), (id) => {
       const n = (this.owned.get(id)?.retries ?? 0) + 1;
