@@ -71,7 +71,7 @@ export async function recoverCommand(io: CliIo, opts: RecoverCommandOptions): Pr
     const log = cliLogger(io, opts.verbose ?? false);
     const secrets = cliSecretResolver(io.env, { ...(opts.kubeconfig ? { kubeconfig: opts.kubeconfig } : {}), ...(opts.context ? { context: opts.context } : {}) });
     report.recovered = await recover({ registry, source: journal, sink: journal, log, clock: clockOf(io), secrets, ...(opts.force ? { force: true } : {}) });
-    report.swept = await sweepOrphans({ registry, source: journal, log, onlyKnownRuns: !opts.sweepUnknown, onWarning: (w) => report.warnings.push(w) });
+    report.swept = await sweepOrphans({ registry, source: journal, log, secrets, onlyKnownRuns: !opts.sweepUnknown, onWarning: (w) => report.warnings.push(w) });
   } catch (err) {
     if (err instanceof UsageError) throw err;
     report.error = toErrorInfo(err);
