@@ -2,7 +2,7 @@
 // (inject, hold, revert, anywhere) against the embedded proxy, real Docker containers and the Kubernetes
 // stand-in, then recover (`faultline recover`, or adoption by a live replica). Counts faults left behind
 // and dishonest end states or reasons, and times each recovery. CRASH_TRIALS (default 200), CRASH_SEED
-// (default 14), CRASH_BACKENDS (default proxy,docker,kubernetes), CRASH_MINUTES (stop starting trials after
+// (default 14), CRASH_FIRST (first trial index, default 0), CRASH_BACKENDS (default proxy,docker,kubernetes), CRASH_MINUTES (stop starting trials after
 // this many minutes; default none). Trial i uses backend i mod n; one trial in five uses two controller
 // processes on one SQLite store.
 import os from 'node:os';
@@ -11,6 +11,8 @@ import { crashTrial, type TrialResult } from '../../apps/cli/src/test-support/cr
 import { percentile, table } from '../lib.js';
 
 const trials = Number(process.env.CRASH_TRIALS ?? 200);
+// Index of the first trial: a second run with CRASH_FIRST=<trials done> continues the same seeded sequence.
+const first = Number(process.env.CRASH_FIRST ?? 0);
 const seed = Number(process.env.CRASH_SEED ?? 14);
 const minutes = Number(process.env.CRASH_MINUTES ?? Infinity);
 const wanted = (process.env.CRASH_BACKENDS ?? 'proxy,docker,kubernetes').split(',') as BackendName[];
@@ -24,9 +26,9 @@ const loads: number[] = [os.loadavg()[0]!];
 const results: TrialResult[] = [];
 const started = performance.now();
 try {
-  for (let i = 0; i < trials; i++) {
+  for (let i = first; i < trials; i++) {
     if ((performance.now() - started) / 60_000 > minutes) {
-      console.warn(`stopping after ${i} trials: CRASH_MINUTES=${minutes} reached`);
+      console.warn(`stopping before trial ${i} (${i - first} run): CRASH_MINUTES=${minutes} reached`);
       break;
     }
     const r = await crashTrial(i, seed, i % 5 === 4 ? 'controller' : 'cli', backends[i % backends.length]!);
