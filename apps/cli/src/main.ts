@@ -66,6 +66,8 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
     .option('--sweep-unknown', 'also remove faultline-tagged artefacts of runs this journal does not know (only if no other Faultline uses the same backends)')
     .option('--forget <runId>', 'acknowledge a run whose backend is gone for good: journaled (forced, by whom, why), ends failed; needs --reason')
     .option('--reason <text>', 'why it is safe to forget the run (with --forget)')
+    .option('--server <url>', 'with --forget: forget a run hosted by this controller (admin token; refused while its owner\'s lease is alive)')
+    .option('--token <token>', 'API token for --server (or FAULTLINE_TOKEN)')
     .option('-v, --verbose', 'structured logs on stderr')
     .action(async (o) => { code = await (await import('./commands/recover.js')).recoverCommand(io, o); });
 

@@ -9,6 +9,7 @@ import { authPlugin } from './plugins/auth.js';
 import { errorHandlerPlugin } from './plugins/error-handler.js';
 import { runsRoutes } from './routes/runs.js';
 import { experimentsRoutes } from './routes/experiments.js';
+import { runForgetRoutes } from './routes/run-forget.js';
 import { adminRoutes, healthRoutes } from './routes/admin.js';
 import { schedulesRoutes } from './routes/schedules.js';
 import { gamedaysRoutes } from './routes/gamedays.js';
@@ -82,6 +83,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(runsRoutes, { store: deps.store, runHost: deps.runHost, parse, ...(deps.ssePollMs ? { ssePollMs: deps.ssePollMs } : {}) });
   await app.register(experimentsRoutes, { store: deps.store, parse });
   await app.register(adminRoutes, { store: deps.store, runHost: deps.runHost });
+  await app.register(runForgetRoutes, { store: deps.store, runHost: deps.runHost });
   if (deps.gamedays) await app.register(gamedaysRoutes, { store: deps.store, registry: deps.registry, host: deps.gamedays });
   if (deps.schedules) await app.register(schedulesRoutes, { service: deps.schedules, clock: deps.clock ?? systemClock });
 

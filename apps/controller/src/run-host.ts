@@ -1,9 +1,9 @@
 import os from 'node:os';
 import {
   ConflictError, NotFoundError, isOwnershipLost, isTerminal, newRunId, silentLogger, systemClock, type AbortSource, type Experiment,
-  type JournalEvent, type JournalEventBody, type JournalSink, type Logger, type Registry, type Clock,
+  type JournalEvent, type JournalEventBody, type JournalSink, type Logger, type Registry, type Clock, type SecretResolver,
 } from '@faultline/core';
-import { Engine, recover, sweepOrphans, type RecoveredRun, type RunHandle, type SweptOrphan } from '@faultline/engine';
+import { Engine, forgetRun, recover, sweepOrphans, type ForgottenRun, type RecoveredRun, type RunHandle, type SweptOrphan } from '@faultline/engine';
 import type { AdoptableRun, RunFence, RunRecord, RunSource, Store } from '@faultline/store';
 import { RunEventBus } from './event-bus.js';
 import type { ControllerMetrics } from './metrics.js';
@@ -35,6 +35,13 @@ export interface RunHostOptions {
   adoptEveryMs?: number;
   /** The controller's --allow-host list: notify webhooks and Grafana annotations of hosted runs may call only these. */
   allowHosts?: readonly string[];
+  /**
+   * Resolves `{ secretRef }` values at inject, at revert, in adoption/recovery and in orphan sweeps, each time
+   * afresh (never persisted; values are scrubbed from journals and logs). Default: env + file of this process.
+   */
+  secrets?: SecretResolver;
+  /** How often to sweep tagged leftovers of finished runs (Unleash marker flags, Kubernetes state annotations…), ms; 0 = only at start-up. Default 5 min. */
+  sweepEveryMs?: number;
 }
 
 /** What a replica did with one run it adopted. */
@@ -49,6 +56,8 @@ interface Owned {
   /** Revert-pending only: failed background retries so far, and when (monotonic ms) the next is due. */
   retries?: number;
   nextRetryAt?: number;
+  /** An operator is forgetting the run: background retries leave it alone. */
+  forgetting?: boolean;
 }
 
 /**
@@ -72,6 +81,7 @@ export class RunHost {
   private retryTimer: NodeJS.Timeout | undefined;
   private heartbeatTimer: NodeJS.Timeout | undefined;
   private adoptTimer: NodeJS.Timeout | undefined;
+  private sweepTimer: NodeJS.Timeout | undefined;
   private scanning: Promise<AdoptedRun[]> | undefined;
   private closed = false;
 
@@ -88,6 +98,7 @@ export class RunHost {
       onEvent: (e) => this.onEvent(e),
       clock: this.clock,
       ...(deps.allowHosts ? { allowHosts: deps.allowHosts } : {}),
+      ...(deps.secrets ? { secrets: deps.secrets } : {}),
     });
   }
 
@@ -186,8 +197,18 @@ export class RunHost {
    */
   async recoverAll(): Promise<{ recovered: AdoptedRun[]; swept: SweptOrphan[] }> {
     const recovered = await this.adoptionScan();
+    const swept = await this.sweepLeftovers();
+    return { recovered, swept };
+  }
+
+  /**
+   * Sweeps tagged leftovers of runs nobody alive owns (an Unleash marker flag, a Kubernetes state annotation,
+   * a toxic) on every backend the journals name: runs that are still unfinished are left to their owner or
+   * to adoption; only artefacts of finished runs this store knows are reverted/removed. Best-effort.
+   */
+  async sweepLeftovers(): Promise<SweptOrphan[]> {
     const store = this.deps.store;
-    const swept = await sweepOrphans({
+    return sweepOrphans({
       registry: this.deps.registry,
       source: {
         read: (id) => store.read(id),
@@ -205,12 +226,12 @@ export class RunHost {
       },
       onlyKnownRuns: true,
       log: this.log,
+      ...(this.deps.secrets ? { secrets: this.deps.secrets } : {}),
       onWarning: (w) => this.log.warn({ ...w }, `orphan sweep could not check ${w.backend} (runs ${w.runIds.join(', ')})`),
     }).catch((err) => {
-      this.log.warn({ err: (err as Error).message }, 'orphan sweep failed; will retry at the next start');
+      this.log.warn({ err: (err as Error).message }, 'orphan sweep failed; will retry at the next sweep');
       return [] as SweptOrphan[];
     });
-    return { recovered, swept };
   }
 
   /** One pass: adopt every run whose owner's lease expired and revert it. Never runs twice at once. */
@@ -258,7 +279,7 @@ export class RunHost {
     try {
       results = await recover({
         registry: this.deps.registry, source: this.deps.store, sink: this.fencedSink(), force: true, runIds, clock: this.clock,
-        onEvent: (e) => this.onEvent(e), log: this.log, ...(cause ? { cause: (id) => cause(id) } : {}),
+        onEvent: (e) => this.onEvent(e), log: this.log, ...(cause ? { cause: (id) => cause(id) } : {}), ...(this.deps.secrets ? { secrets: this.deps.secrets } : {}),
       });
     } catch (err) {
       if (!isOwnershipLost(err)) throw err;
@@ -270,6 +291,40 @@ export class RunHost {
     for (const id of runIds) if (!results.some((r) => r.runId === id)) this.owned.delete(id); // already finished
     this.updatePendingMetric();
     return results;
+  }
+
+  /**
+   * `--forget` for a run hosted by the controllers (its backend is gone for good): journals who and why
+   * (`forced`), ends the run `failed`, never touches a backend. Allowed for a run this replica owns and does
+   * not host live (revert-pending here), or whose owner's lease has expired (adopted first, atomically, so
+   * no other replica retries it meanwhile). Refused while another replica's lease is alive, and for a run
+   * running here (abort it instead).
+   */
+  async forget(runId: string, reason: string, by: string): Promise<ForgottenRun> {
+    const run = await this.deps.store.getRun(runId);
+    if (!run) throw new NotFoundError(`run ${runId} does not exist`);
+    if (isTerminal(run.state)) throw new ConflictError(`run ${runId} already ended (${run.state}); there is nothing to forget`);
+    let owned = this.owned.get(runId);
+    if (owned?.handle) {
+      throw new ConflictError(`run ${runId} is running on this replica (${this.replicaId}, state ${run.state}); abort it (POST /v1/runs/${runId}/abort) instead of forgetting it`);
+    }
+    if (!owned) {
+      const won = await this.deps.store.adoptRun({ runId, replica: this.replicaId, expectedToken: run.owner?.token ?? 0, ttlMs: this.ownerTtlMs });
+      if (!won) {
+        throw new ConflictError(`run ${runId} is owned by replica ${run.owner?.replica ?? '(unknown)'}, whose lease is alive${run.owner?.expiresAt ? ` (until ${run.owner.expiresAt})` : ''}; it is still running or retrying its revert there`, {
+          hint: `Ask that replica (forget there, or abort the run), or wait until its lease expires: a live owner may still revert the run.`,
+        });
+      }
+      owned = { token: won.token };
+      this.owned.set(runId, owned);
+    }
+    owned.forgetting = true;
+    try {
+      return await forgetRun({ source: this.deps.store, sink: this.fencedSink(), runId, reason, by, clock: this.clock, onEvent: (e) => this.onEvent(e) });
+    } finally {
+      if (this.owned.get(runId) === owned) this.owned.delete(runId);
+      this.updatePendingMetric();
+    }
   }
 
   /** Renews the owner lease of every run this replica owns; runs it lost are told to stop. */
@@ -310,6 +365,12 @@ export class RunHost {
     repeat(Math.max(50, Math.floor(this.ownerTtlMs / 3)), 'owner lease heartbeat', () => this.heartbeat(), (t) => (this.heartbeatTimer = t));
     repeat(this.adoptEveryMs, 'adoption scan', () => this.adoptionScan(), (t) => (this.adoptTimer = t));
     repeat(this.deps.revertRetryMs ?? 30_000, 'revert retry', () => this.retryPending(), (t) => (this.retryTimer = t));
+    const sweepEvery = this.deps.sweepEveryMs ?? 300_000;
+    if (sweepEvery > 0) {
+      repeat(sweepEvery, 'orphan sweep', async () => {
+        for (const s of await this.sweepLeftovers()) this.log.warn({ runId: s.runId, removed: s.removed, err: s.error }, `swept leftover: ${s.description}`);
+      }, (t) => (this.sweepTimer = t));
+    }
     this.updatePendingMetric();
   }
 
@@ -319,7 +380,7 @@ export class RunHost {
    */
   async retryPending(force = false): Promise<RecoveredRun[]> {
     const now = this.clock.monotonic();
-    const due = [...this.owned.entries()].filter(([, o]) => !o.handle && (force || (o.nextRetryAt ?? 0) <= now));
+    const due = [...this.owned.entries()].filter(([, o]) => !o.handle && !o.forgetting && (force || (o.nextRetryAt ?? 0) <= now));
     if (due.length === 0) return [];
     const results = await this.recoverOwned(due.map(([id]) => id), (id) => {
       const n = (this.owned.get(id)?.retries ?? 0) + 1;
@@ -353,6 +414,7 @@ export class RunHost {
     this.closed = true;
     clearTimeout(this.adoptTimer);
     clearTimeout(this.retryTimer);
+    clearTimeout(this.sweepTimer);
     await this.scanning?.catch(() => undefined);
     await this.abortAll(reason, 'signal');
     clearTimeout(this.heartbeatTimer);

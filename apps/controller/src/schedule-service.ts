@@ -1,5 +1,5 @@
 import os from 'node:os';
-import { ConflictError, NotFoundError, SpecInvalidError, isTerminal, runStates, silentLogger, systemClock, type Logger, type RunState } from '@faultline/core';
+import { ConflictError, NotFoundError, SpecInvalidError, isTerminal, runStates, silentLogger, systemClock, type Logger, type RunState, type SecretResolver } from '@faultline/core';
 import {
   createScheduler, loadCalendars, parseSchedule, parseScheduleObject, preview, toScheduleDocument,
   type Clock, type Schedule, type SchedulePreview, type Scheduler, type ScheduleSource, type StoredSchedule, type Ticker,
@@ -21,7 +21,7 @@ const active = runStates.filter((s) => !isTerminal(s)) as RunState[];
 export class ScheduleService {
   private readonly scheduler: Scheduler;
 
-  constructor(private readonly deps: { store: Store; runHost: RunHost; parse: ExperimentParser; allowHosts?: readonly string[]; log?: Logger; ticker?: Ticker; clock?: Clock; leaseTtlMs?: number; holderId?: string }) {
+  constructor(private readonly deps: { store: Store; runHost: RunHost; parse: ExperimentParser; allowHosts?: readonly string[]; secrets?: SecretResolver; log?: Logger; ticker?: Ticker; clock?: Clock; leaseTtlMs?: number; holderId?: string }) {
     const { store } = deps;
     const source: ScheduleSource = {
       list: async () => (await store.listSchedules()).map((r) => this.stored(r)),
@@ -33,7 +33,7 @@ export class ScheduleService {
         });
       },
     };
-    const secrets = defaultSecretResolver();
+    const secrets = deps.secrets ?? defaultSecretResolver();
     this.scheduler = createScheduler({
       store: source,
       leases: store,

@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
-import { createRegistry, silentLogger, systemClock, type Clock, type Logger, type ProviderPlugin, type Registry } from '@faultline/core';
+import { createRegistry, silentLogger, systemClock, type Clock, type Logger, type ProviderPlugin, type Registry, type SecretSource } from '@faultline/core';
+import { defaultSecretResolver } from '@faultline/engine';
 import { probesPlugin } from '@faultline/probes';
 import { toxiproxyPlugin } from '@faultline/faults-toxiproxy';
 import { httpPlugin } from '@faultline/faults-http';
@@ -37,6 +38,13 @@ export interface ControllerOptions {
   ownerTtlMs?: number;
   /** How often to adopt runs whose owner stopped renewing (ms, default 5000). */
   adoptEveryMs?: number;
+  /**
+   * Secret sources besides env and file, e.g. the Kubernetes plugin's `secretSource` (Secret keys read with
+   * the controller's kubeconfig). References are resolved at inject, at revert, in adoption and in sweeps.
+   */
+  secretSources?: readonly SecretSource[];
+  /** How often to sweep tagged leftovers of finished runs (ms, default 300000; 0 = only at start-up). */
+  sweepEveryMs?: number;
 }
 
 export interface Controller {
@@ -62,15 +70,17 @@ export async function startController(opts: ControllerOptions = {}): Promise<Con
   const allow = opts.allowHosts ? { allowHosts: [...opts.allowHosts] } : {};
   const registry = createRegistry([toxiproxyPlugin(allow), probesPlugin(allow), httpPlugin(allow), ...(opts.plugins ?? [])]);
   const metrics = new ControllerMetrics();
+  const secrets = defaultSecretResolver(opts.secretSources ?? []);
   const runHost = new RunHost({
-    store, registry, log, metrics, clock, ...allow,
+    store, registry, log, metrics, clock, secrets, ...allow,
+    ...(opts.sweepEveryMs !== undefined ? { sweepEveryMs: opts.sweepEveryMs } : {}),
     ...(opts.revertRetryMs ? { revertRetryMs: opts.revertRetryMs } : {}),
     ...(opts.replicaId ? { replicaId: opts.replicaId } : {}),
     ...(opts.ownerTtlMs ? { ownerTtlMs: opts.ownerTtlMs } : {}),
     ...(opts.adoptEveryMs ? { adoptEveryMs: opts.adoptEveryMs } : {}),
   });
   let ready = false;
-  const schedules = new ScheduleService({ store, runHost, parse: experimentParser(registry, allow), ...allow, log, clock });
+  const schedules = new ScheduleService({ store, runHost, parse: experimentParser(registry, allow), ...allow, secrets, log, clock });
   const gamedays = new GameDayHost({ runHost, registry, log, clock });
   const app = await buildApp({
     store, registry, runHost, metrics, schedules, gamedays, clock, ready: () => ready, ...allow,

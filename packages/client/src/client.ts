@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { request } from 'undici';
 import { backoffMs, ProviderError, sleep, TimeoutError, withTimeout, type JournalEvent } from '@faultline/core';
 import { errorFromResponse } from './errors.js';
-import type { RunView, SubmitRunInput, HaltView, RunListQuery } from './types.js';
+import type { ForgottenRunView, RunView, SubmitRunInput, HaltView, RunListQuery } from './types.js';
 
 export interface ClientOptions {
   /** Controller base URL, e.g. http://127.0.0.1:8080. */
@@ -81,6 +81,10 @@ export class FaultlineClient {
   }
   abortRun(runId: string, reason?: string): Promise<RunView> {
     return this.call('POST', `/v1/runs/${encodeURIComponent(runId)}/abort`, { body: reason ? { reason } : {} });
+  }
+  /** Acknowledges a run whose backend is gone for good (admin scope); 409 while its owner's lease is alive. */
+  forgetRun(runId: string, reason: string): Promise<{ forgotten: ForgottenRunView; run: RunView }> {
+    return this.call('POST', `/v1/runs/${encodeURIComponent(runId)}/forget`, { body: { reason } });
   }
   report(runId: string, format: 'json' | 'junit' | 'html'): Promise<string> {
     return this.call('GET', `/v1/runs/${encodeURIComponent(runId)}/report?format=${format}`, { raw: true });

@@ -17,6 +17,17 @@ export interface RunView {
   links: { self: string; events: string; report: string; abort: string };
 }
 
+/** What `POST /v1/runs/:runId/forget` journaled: who, why, and the fault records the operator vouches for. */
+export interface ForgottenRunView {
+  runId: string;
+  experiment: string;
+  previousState: string;
+  faults: { fault: string; target: string }[];
+  by: string;
+  reason: string;
+  detail: string;
+}
+
 export interface SubmitRunInput {
   /** A stored experiment's name, or… */
   experiment?: string;

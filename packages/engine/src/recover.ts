@@ -169,8 +169,11 @@ export async function sweepOrphans(opts: {
   timeoutMs?: number;
   extraTargets?: readonly Target[];
   onWarning?: (w: SweepWarning) => void;
+  /** Resolves secret references of swept backends (e.g. an Unleash token) at find and remove time. */
+  secrets?: SecretResolver;
 }): Promise<SweptOrphan[]> {
-  const log = opts.log ?? silentLogger;
+  const log = opts.secrets ? scrubbingLogger(opts.log ?? silentLogger, opts.secrets) : opts.log ?? silentLogger;
+  const withSecrets = opts.secrets ? { secrets: opts.secrets } : {};
   const timeoutMs = opts.timeoutMs ?? 10_000;
   const all = await opts.source.listRuns();
   const unfinished = new Set(await opts.source.listUnfinishedRuns());
@@ -201,7 +204,7 @@ export async function sweepOrphans(opts: {
     let orphans: Orphan[];
     try {
       const ctl = new AbortController();
-      orphans = await withTimeout(`orphan sweep (${target.kind})`, timeoutMs, (signal) => sweeper.find([target], { signal, log, timeoutMs }), ctl.signal);
+      orphans = await withTimeout(`orphan sweep (${target.kind})`, timeoutMs, (signal) => sweeper.find([target], { signal, log, timeoutMs, ...withSecrets }), ctl.signal);
     } catch (err) {
       const w = { kind: target.kind, backend: target.id, runIds: [...runIds].sort(), message: (err as Error).message };
       log.warn(w, 'orphan sweep could not reach a backend');
@@ -215,7 +218,7 @@ export async function sweepOrphans(opts: {
       if (unfinished.has(o.runId)) continue;
       if (opts.onlyKnownRuns && !known.has(o.runId)) continue;
       try {
-        await withTimeout(`removing ${o.description}`, timeoutMs, (signal) => o.remove({ signal, log, timeoutMs }));
+        await withTimeout(`removing ${o.description}`, timeoutMs, (signal) => o.remove({ signal, log, timeoutMs, ...withSecrets }));
         swept.push({ kind: o.kind, runId: o.runId, faultName: o.faultName, description: o.description, removed: true });
       } catch (err) {
         swept.push({ kind: o.kind, runId: o.runId, faultName: o.faultName, description: o.description, removed: false, error: (err as Error).message });

@@ -6,5 +6,6 @@ export { httpResolver, HttpSelector } from './target/http-target.js';
 export type { HttpRef } from './target/http-target.js';
 export { unleashFlagFlipFault, unleashFlagFlipParams } from './unleash-flag-flip/unleash-flag-flip.js';
 export type { UnleashFlagFlipParams, UnleashFlipState } from './unleash-flag-flip/unleash-flag-flip.js';
+export { unleashSweeper } from './unleash-flag-flip/unleash-sweeper.js';
 export { unleashResolver, UnleashSelector } from './unleash-flag-flip/unleash-target.js';
 export type { UnleashRef } from './unleash-flag-flip/unleash-target.js';

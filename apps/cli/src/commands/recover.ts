@@ -19,6 +19,9 @@ export interface RecoverCommandOptions {
   /** Acknowledge this run (its backend is gone for good): journaled as `forced`, ends `failed`. */
   forget?: string;
   reason?: string;
+  /** A controller URL: forget a run hosted by the controllers instead of one in the local journal. */
+  server?: string;
+  token?: string;
 }
 
 /** The one document `recover -o json` prints, whatever happened. */
@@ -48,6 +51,10 @@ export async function recoverCommand(io: CliIo, opts: RecoverCommandOptions): Pr
     throw new UsageError('--forget needs --reason', { hint: 'Say why it is safe to forget the run, e.g. --reason "staging cluster deleted".' });
   }
   if (opts.reason !== undefined && opts.forget === undefined) throw new UsageError('--reason only goes with --forget <runId>');
+  if (opts.server !== undefined) {
+    const { recoverRemoteCommand } = await import('./recover-remote.js');
+    return recoverRemoteCommand(io, { ...opts, server: opts.server });
+  }
   const journal = new FileJournal(path.resolve(io.cwd, opts.stateDir), clockOf(io));
   const report: RecoverReport = { stateDir: journal.stateDir, recovered: [], swept: [], warnings: [], mayStillBeActive: false };
   try {
@@ -64,7 +71,7 @@ export async function recoverCommand(io: CliIo, opts: RecoverCommandOptions): Pr
     const log = cliLogger(io, opts.verbose ?? false);
     const secrets = cliSecretResolver(io.env, { ...(opts.kubeconfig ? { kubeconfig: opts.kubeconfig } : {}), ...(opts.context ? { context: opts.context } : {}) });
     report.recovered = await recover({ registry, source: journal, sink: journal, log, clock: clockOf(io), secrets, ...(opts.force ? { force: true } : {}) });
-    report.swept = await sweepOrphans({ registry, source: journal, log, onlyKnownRuns: !opts.sweepUnknown, onWarning: (w) => report.warnings.push(w) });
+    report.swept = await sweepOrphans({ registry, source: journal, log, secrets, onlyKnownRuns: !opts.sweepUnknown, onWarning: (w) => report.warnings.push(w) });
   } catch (err) {
     if (err instanceof UsageError) throw err;
     report.error = toErrorInfo(err);

@@ -1,4 +1,4 @@
-import { UsageError, type ProviderPlugin } from '@faultline/core';
+import { UsageError, type ProviderPlugin, type SecretSource } from '@faultline/core';
 import { startController } from '@faultline/controller';
 import type { CliIo } from '../io.js';
 import { palette } from '../io.js';
@@ -32,18 +32,22 @@ export async function serverCommand(io: CliIo, opts: ServerOptions): Promise<num
   if (!opts.auth && !loopback(opts.host)) throw new UsageError('--no-auth is only allowed on a loopback address (127.0.0.1); create a token with `faultline tokens create` instead');
   const p = palette(io);
   const plugins: ProviderPlugin[] = [];
+  const secretSources: SecretSource[] = [];
   if (opts.kubernetes) {
     const { kubernetesPlugin, agentOptionsFromEnv } = await import('@faultline/faults-kubernetes');
-    plugins.push(kubernetesPlugin({
+    const kube = kubernetesPlugin({
       ...(opts.kubeconfig ? { kubeconfigPath: opts.kubeconfig } : {}), ...(opts.context ? { context: opts.context } : {}), agents: agentOptionsFromEnv(io.env),
-    }));
+    });
+    plugins.push(kube);
+    // `{ secretRef: { kubernetes: { namespace, name, key } } }`: read with the same kubeconfig, at each use.
+    secretSources.push(kube.secretSource);
   }
   if (opts.docker) {
     const { dockerPlugin } = await import('@faultline/faults-docker');
     plugins.push(dockerPlugin({}));
   }
   const controller = await startController({
-    host: opts.host, port: opts.port, database: opts.database, authRequired: opts.auth, plugins,
+    host: opts.host, port: opts.port, database: opts.database, authRequired: opts.auth, plugins, secretSources,
     log: cliLogger(io, opts.verbose ?? false), logRequests: opts.verbose ?? false,
     ...(opts.allowHost?.length ? { allowHosts: opts.allowHost } : {}),
     ...(opts.replicaId ? { replicaId: opts.replicaId } : {}),

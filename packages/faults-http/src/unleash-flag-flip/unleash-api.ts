@@ -98,6 +98,12 @@ export class UnleashApi {
     await this.call('PUT', `${this.featurePath(feature)}/environments/${this.path(environment)}/strategies/${this.path(id)}`, `updating strategy ${id} of flag "${feature}" in ${environment}`, body);
   }
 
+  /** Names of every flag in the project (the sweep looks for marker flags among them). */
+  async featureNames(): Promise<string[]> {
+    const res = await this.call('GET', `/api/admin/projects/${this.path(this.loc.project)}/features`, `listing flags of project ${this.loc.project}`);
+    return ((JSON.parse(res.body) as { features?: Array<{ name: string }> }).features ?? []).map((f) => f.name);
+  }
+
   /** Creates a flag (the fault's marker); 409 when it exists already. */
   async createFeature(name: string, description: string): Promise<'created' | 'exists'> {
     const res = await this.call('POST', `/api/admin/projects/${this.path(this.loc.project)}/features`, `creating marker flag "${name}"`, { name, description, type: 'operational', impressionData: false }, [200, 201, 409]);

@@ -107,7 +107,8 @@ export function unleashFlagFlipFault(opts: { allowHosts?: readonly string[] } = 
   };
 }
 
-async function readMarker(api: UnleashApi, marker: string): Promise<UnleashFlipState | undefined> {
+/** The state kept in a marker flag's description; undefined when the marker does not exist. */
+export async function readMarker(api: UnleashApi, marker: string): Promise<UnleashFlipState | undefined> {
   const f = await api.feature(marker);
   if (!f) return undefined;
   try {
