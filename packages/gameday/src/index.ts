@@ -22,3 +22,4 @@ export { buildDayReport } from './report/build-day-report.js';
 export type { DayReport, StepReport, DayNote, TimelineEntry } from './report/build-day-report.js';
 export { renderDayMarkdown } from './report/render-day-markdown.js';
 export { renderDayHtml } from './report/render-day-html.js';
+export { buildGameDayJsonSchema, renderGameDayJsonSchema, GAMEDAY_SCHEMA_ID } from './spec/gameday-json-schema.js';
