@@ -50,8 +50,10 @@ describeEachBackend('game days', ({ fresh }) => {
     const [a, b] = await Promise.all([db.open({ clock }), db.open({ clock })]);
     const name = gameDayLeaseName('d000000000004');
     const la = await a!.tryAcquire(name, 'replica-a', 10_000);
+    expect(await b!.getLease(name)).toMatchObject({ holder: 'replica-a', fencingToken: la!.fencingToken });
     await a!.appendDayEvent('d000000000004', created('fenced'), { token: la!.fencingToken });
     clock.advance(10_001);
+    expect(await b!.getLease(name)).toBeUndefined();
     const expired = await a!.appendDayEvent('d000000000004', { type: 'note', text: 'late', by: 'a' }, { token: la!.fencingToken }).catch((e: unknown) => e);
     expect(isOwnershipLost(expired)).toBe(true);
     const lb = await b!.tryAcquire(name, 'replica-b', 10_000);

@@ -190,6 +190,9 @@ export class SqlStore implements Store {
   tryAcquire(name: string, holder: string, ttlMs: number): Promise<Lease | undefined> {
     return this.#call('tryAcquire', () => leases.tryAcquire(this.#ctx, name, holder, ttlMs));
   }
+  getLease(name: string): Promise<Lease | undefined> {
+    return this.#call('getLease', () => leases.getLease(this.#ctx, name));
+  }
   release(name: string, holder: string): Promise<void> {
     return this.#call('release', () => leases.release(this.#ctx, name, holder));
   }

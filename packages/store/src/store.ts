@@ -1,4 +1,4 @@
-import type { JournalEvent, JournalEventBody, JournalSink, JournalSource, Json, JsonObject, LeaseStore, Outcome, RunState } from '@faultline/core';
+import type { JournalEvent, JournalEventBody, JournalSink, JournalSource, Json, JsonObject, Lease, LeaseStore, Outcome, RunState } from '@faultline/core';
 
 /*
  * Conventions for everything below:
@@ -307,6 +307,8 @@ export interface GameDayStore {
   getGameDay(dayId: string): Promise<GameDayRecord | undefined>;
   /** Newest first. */
   listGameDays(options?: { state?: 'running' | 'ended'; limit?: number }): Promise<GameDayRecord[]>;
+  /** Who holds a lease now (undefined when free or expired): which replica drives a day, and until when. */
+  getLease(name: string): Promise<Lease | undefined>;
 }
 
 export interface Store extends GameDayStore, RunStore, RunOwnershipStore, JournalStore, ExperimentStore, TokenStore, AuditStore, HaltStore, ScheduleStore, LeaseStore {

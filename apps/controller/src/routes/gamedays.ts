@@ -44,16 +44,34 @@ export const gamedaysRoutes: FastifyPluginAsyncTypebox<GameDaysRoutesOptions> = 
         return stored.body;
       },
     });
-    const runner = host.start(day, { unattended: request.body.unattended ?? false, by: who(request) });
+    const runner = await host.start(day, { unattended: request.body.unattended ?? false, by: who(request) });
     reply.header('location', `/v1/gamedays/${runner.dayId}`);
     return reply.status(202).send({ dayId: runner.dayId, name: day.metadata.name, steps: day.spec.steps.length });
   });
 
-  app.get('/v1/gamedays', { config: { scope: 'read' }, schema: { summary: 'Game days hosted by this controller' } }, async () => ({ gamedays: host.list() }));
+  app.get('/v1/gamedays', {
+    config: { scope: 'read' },
+    schema: { summary: 'Game days in the store, newest first: state running (driven by `driver`), stopped (resume it) or ended' },
+  }, async () => ({ gamedays: await host.list() }));
 
-  app.get('/v1/gamedays/:dayId', { config: { scope: 'read' }, schema: { summary: 'A game day: where it is and its journal', params: DayParams } }, async (request) => {
-    const d = host.get(request.params.dayId);
-    return { status: d.runner.status(), ...(d.done ? { outcome: d.done.outcome, reason: d.done.reason } : {}), events: await host.journal.read(request.params.dayId) };
+  app.get('/v1/gamedays/:dayId', { config: { scope: 'read' }, schema: { summary: 'A game day: where it is (or where it stopped) and its journal', params: DayParams } }, async (request) => {
+    return host.describe(request.params.dayId);
+  });
+
+  app.post('/v1/gamedays/:dayId/resume', {
+    config: { scope: 'run', audit: 'gamedays.resume' },
+    schema: {
+      summary: 'Resume a stopped day (its controller went away) on this replica: continue with the next step, retry the interrupted one, or end the day',
+      params: DayParams,
+      body: Type.Object({
+        decision: Type.Union([Type.Literal('continue'), Type.Literal('retry'), Type.Literal('end')], { description: 'What the facilitator decided.' }),
+        unattended: Type.Optional(Type.Boolean({ description: 'Gates take their defaults. Default: as the day was started.' })),
+      }, { additionalProperties: false }),
+    },
+  }, async (request, reply) => {
+    const runner = await host.resume(request.params.dayId, { decision: request.body.decision, by: who(request), ...(request.body.unattended !== undefined ? { unattended: request.body.unattended } : {}) });
+    reply.header('location', `/v1/gamedays/${runner.dayId}`);
+    return reply.status(202).send({ dayId: runner.dayId, decision: request.body.decision });
   });
 
   app.post('/v1/gamedays/:dayId/notes', {
@@ -64,7 +82,7 @@ export const gamedaysRoutes: FastifyPluginAsyncTypebox<GameDaysRoutesOptions> = 
       body: Type.Object({ text: Type.String({ minLength: 1, maxLength: 4000 }) }, { additionalProperties: false }),
     },
   }, async (request, reply) => {
-    const event = await host.running(request.params.dayId).note(request.body.text, who(request));
+    const event = await (await host.running(request.params.dayId)).note(request.body.text, who(request));
     return reply.status(201).send(event);
   });
 
@@ -76,7 +94,7 @@ export const gamedaysRoutes: FastifyPluginAsyncTypebox<GameDaysRoutesOptions> = 
       body: Type.Object({ answer: Answer, note: Type.Optional(Type.String({ maxLength: 4000 })) }, { additionalProperties: false }),
     },
   }, async (request) => {
-    const runner = host.running(request.params.dayId);
+    const runner = await host.running(request.params.dayId);
     const ok = runner.answerGate(request.body.answer, { by: who(request), ...(request.body.note ? { note: request.body.note } : {}) });
     if (!ok) throw new ConflictError(`no gate is waiting in game day ${request.params.dayId} (it is at ${runner.status().kind ?? 'no'} step)`);
     return { answered: request.body.answer };
@@ -87,7 +105,7 @@ export const gamedaysRoutes: FastifyPluginAsyncTypebox<GameDaysRoutesOptions> = 
       config: { scope: 'run', audit: `gamedays.${action}` },
       schema: { summary, params: DayParams, body: Type.Optional(Type.Object({ reason: Type.Optional(Type.String({ maxLength: 500 })) }, { additionalProperties: false })) },
     }, async (request) => {
-      const runner = host.running(request.params.dayId);
+      const runner = await host.running(request.params.dayId);
       const by = who(request);
       const reason = request.body?.reason;
       if (action === 'halt') runner.halt(reason ?? `halted by ${by}`, by);
@@ -117,7 +135,7 @@ export const gamedaysRoutes: FastifyPluginAsyncTypebox<GameDaysRoutesOptions> = 
     schema: { summary: 'Server-Sent Events: the game-day journal, live (from the start; Last-Event-ID resumes)', params: DayParams },
   }, async (request, reply) => {
     const { dayId } = request.params;
-    host.get(dayId);
+    await host.describe(dayId); // 404 for an unknown day before the stream starts
     const last = Number(request.headers['last-event-id'] ?? 0) || 0;
     reply.hijack();
     const raw = reply.raw;
