@@ -42,7 +42,7 @@ async function until(what: string, pred: () => boolean | Promise<boolean>): Prom
 }
 
 async function loadDay(registry: Registry): Promise<GameDay> {
-  return resolveGameDay(parseGameDay(dayFile, { file: 'day.yaml', registry }), { file: 'day.yaml', registry });
+  return resolveGameDay(parseGameDay(dayFile, { file: 'day.yaml', registry }), { file: 'day.yaml', registry, readText: () => Promise.reject(new Error('the day has no file steps')) });
 }
 
 describeEachBackend('controller game days across a restart', ({ fresh }) => {

@@ -7,7 +7,7 @@ import { GuardLoop, type RunHandle, type RunResult } from '@faultline/engine';
 import type { DayOutcome, GameDay, GameDayStep, GateAnswer, GateStep, StepStatus } from '../model.js';
 import { experimentOf } from '../spec/resolve-gameday.js';
 import {
-  newDayId, type Actor, type DayEvent, type DayEventBody, type DayJournal, type RecoveredStep, type ResumeDecision,
+  newDayId, type Actor, type DayEvent, type DayEventBody, type DayJournal, type DayOrigin, type RecoveredStep, type ResumeDecision,
 } from '../journal/day-events.js';
 import { decideOutcome } from './outcome.js';
 
@@ -41,6 +41,8 @@ export interface DayRunnerOptions {
     decision: ResumeDecision; by: Actor; recovered: RecoveredStep[];
   };
   dayId?: string;
+  /** A new day from a past day's plan (see planRerun): steps before `origin.fromStep` are journaled skipped. */
+  origin?: DayOrigin;
   /** How often waits re-read the clock (real milliseconds). Default 200. */
   pollMs?: number;
 }
@@ -244,7 +246,12 @@ export class DayRunner {
     try {
       const resume = this.opts.resume;
       if (!resume) {
-        await this.append({ type: 'day-created', day, source: this.opts.source ?? 'api', host: os.hostname(), pid: process.pid, unattended: this.opts.unattended ?? false });
+        const origin = this.opts.origin;
+        await this.append({ type: 'day-created', day, source: this.opts.source ?? 'api', host: os.hostname(), pid: process.pid, unattended: this.opts.unattended ?? false, ...(origin ? { origin } : {}) });
+        for (let i = 0; i < (origin?.fromStep ?? 0) && i < steps.length; i++) {
+          this.statuses.set(i, 'skipped');
+          await this.append({ type: 'step-ended', step: i, status: 'skipped', reason: `${origin?.kind} of day ${origin?.dayId} from step ${(origin?.fromStep ?? 0) + 1}: not run again` });
+        }
       } else {
         await this.append({ type: 'resumed', by: resume.by, pid: process.pid, host: os.hostname(), fromStep: resume.fromStep, decision: resume.decision, recovered: resume.recovered });
         if (resume.decision === 'end') this.stopInfo = { outcome: 'halted', reason: `ended by ${resume.by} when resuming`, source: 'halt' };
@@ -267,7 +274,7 @@ export class DayRunner {
         guards.start();
       }
 
-      for (let i = this.opts.resume?.fromStep ?? 0; i < steps.length; i++) {
+      for (let i = this.opts.resume?.fromStep ?? this.opts.origin?.fromStep ?? 0; i < steps.length; i++) {
         const step = steps[i] as GameDayStep;
         if (this.stopInfo) break;
         if (skipNext) {
