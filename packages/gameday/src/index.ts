@@ -25,3 +25,6 @@ export type { DayReport, StepReport, DayNote, TimelineEntry } from './report/bui
 export { renderDayMarkdown } from './report/render-day-markdown.js';
 export { renderDayHtml } from './report/render-day-html.js';
 export { buildGameDayJsonSchema, renderGameDayJsonSchema, GAMEDAY_SCHEMA_ID } from './spec/gameday-json-schema.js';
+export { compareDays } from './report/build-days-comparison.js';
+export type { DaysComparison, ComparedStep } from './report/build-days-comparison.js';
+export { renderDaysComparisonMarkdown, renderDaysComparisonHtml } from './report/render-days-comparison.js';
