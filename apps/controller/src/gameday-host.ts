@@ -2,7 +2,7 @@ import { EventEmitter } from 'node:events';
 import { ConflictError, InternalError, NotFoundError, silentLogger, toErrorInfo, type Clock, type Logger, type Registry } from '@faultline/core';
 import type { RunHandle } from '@faultline/engine';
 import {
-  DayRunner, newDayId, replayDay, type DayEvent, type DayResult, type DayRunnerOptions, type DayStatus, type GameDay, type ResumeDecision,
+  DayRunner, newDayId, replayDay, type DayEvent, type DayResult, type DayRunnerOptions, type DayOrigin, type DayStatus, type GameDay, type ResumeDecision,
 } from '@faultline/gameday';
 import { gameDayLeaseName, type Store } from '@faultline/store';
 import type { RunHost } from './run-host.js';
@@ -73,11 +73,12 @@ export class GameDayHost {
   }
 
   /** Starts a new day driven by this replica. */
-  async start(day: GameDay, opts: { unattended: boolean; by: string; source?: string }): Promise<DayRunner> {
+  /** Starts a new day driven by this replica (`origin`: a rerun or clone of a past day, see planRerun). */
+  async start(day: GameDay, opts: { unattended: boolean; by: string; source?: string; origin?: DayOrigin }): Promise<DayRunner> {
     const dayId = newDayId();
     const lease = await this.deps.store.tryAcquire(gameDayLeaseName(dayId), this.replicaId, this.leaseTtlMs);
     if (!lease) throw new InternalError(`could not take the lease of the new game day ${dayId}`);
-    return this.drive(day, lease.fencingToken, { dayId, unattended: opts.unattended, source: opts.source ?? `api (${opts.by})` });
+    return this.drive(day, lease.fencingToken, { dayId, unattended: opts.unattended, source: opts.source ?? `api (${opts.by})`, ...(opts.origin ? { origin: opts.origin } : {}) });
   }
 
   /**
@@ -112,14 +113,14 @@ export class GameDayHost {
     }
   }
 
-  private drive(day: GameDay, token: number, o: { dayId?: string; unattended: boolean; source: string; resume?: DayRunnerOptions['resume'] }): DayRunner {
+  private drive(day: GameDay, token: number, o: { dayId?: string; unattended: boolean; source: string; resume?: DayRunnerOptions['resume']; origin?: DayOrigin }): DayRunner {
     const dayId = o.resume?.dayId ?? (o.dayId as string);
     // The fence must be known before the runner's first (asynchronous) journal write.
     const entry = { token } as Hosted;
     this.days.set(dayId, entry);
     const runner = new DayRunner({
       day, dayId, journal: this.journal, registry: this.deps.registry, unattended: o.unattended, source: o.source,
-      ...(o.resume ? { resume: o.resume } : {}),
+      ...(o.resume ? { resume: o.resume } : {}), ...(o.origin ? { origin: o.origin } : {}),
       ...(this.deps.clock ? { clock: this.deps.clock } : {}), log: this.log,
       startRun: async (experiment, s): Promise<RunHandle> => {
         const { run } = await this.deps.runHost.start({

@@ -43,7 +43,7 @@ export async function driveDay(
   day: GameDay,
   registry: Registry,
   opts: GameDayRunOptions,
-  extra: Pick<DayRunnerOptions, 'resume' | 'source'>,
+  extra: Pick<DayRunnerOptions, 'resume' | 'source' | 'origin'>,
 ): Promise<number> {
   const stateDir = path.resolve(io.cwd, opts.stateDir);
   const clock = clockOf(io);

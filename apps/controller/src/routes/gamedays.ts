@@ -1,9 +1,10 @@
 import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { ConflictError, NotFoundError, type JournalEvent, type Registry } from '@faultline/core';
-import { buildDayReport, gateAnswers, parseGameDay, renderDayHtml, renderDayMarkdown, resolveGameDay, type DayEvent } from '@faultline/gameday';
+import { ConflictError, type Registry } from '@faultline/core';
+import { gateAnswers, parseGameDay, renderDayHtml, renderDayMarkdown, resolveGameDay, type DayEvent } from '@faultline/gameday';
 import type { Store } from '@faultline/store';
 import type { GameDayHost } from '../gameday-host.js';
+import { gamedayRerunRoutes, storedDayReport } from './gamedays-rerun.js';
 
 export interface GameDaysRoutesOptions {
   store: Store;
@@ -22,6 +23,7 @@ const DayParams = Type.Object({ dayId: Type.String({ pattern: '^d[0-9a-z]{12}$' 
 export const gamedaysRoutes: FastifyPluginAsyncTypebox<GameDaysRoutesOptions> = async (app, opts) => {
   const { host, store } = opts;
   const who = (request: { actor?: { name: string } }) => request.actor?.name ?? 'anonymous (no auth)';
+  await app.register(gamedayRerunRoutes, { store, host });
 
   app.post('/v1/gamedays', {
     config: { scope: 'run', audit: 'gamedays.create' },
@@ -120,10 +122,7 @@ export const gamedaysRoutes: FastifyPluginAsyncTypebox<GameDaysRoutesOptions> = 
     config: { scope: 'read' },
     schema: { summary: 'The day report: html (self-contained), md or json', params: DayParams, querystring: Type.Object({ format: Type.Optional(Type.Union([Type.Literal('html'), Type.Literal('md'), Type.Literal('json')])) }) },
   }, async (request, reply) => {
-    const events = await host.journal.read(request.params.dayId).catch(() => { throw new NotFoundError(`game day ${request.params.dayId} does not exist`); });
-    const runs = new Map<string, JournalEvent[]>();
-    for (const e of events) if (e.type === 'step-run') runs.set(e.runId, await store.read(e.runId));
-    const report = buildDayReport(events, runs);
+    const { report, events } = await storedDayReport(host, store, request.params.dayId);
     const format = request.query.format ?? 'html';
     if (format === 'json') return report;
     reply.type(format === 'html' ? 'text/html; charset=utf-8' : 'text/markdown; charset=utf-8');
