@@ -41,6 +41,8 @@ export interface GameDayHostDeps {
   log?: Logger;
   /** The `gameday:<id>` lease of each day this replica drives (ms, default: the run owner TTL); renewed every third of it. */
   leaseTtlMs?: number;
+  /** Hosts `notify:` webhooks may call (the controller's --allow-host list). */
+  allowHosts?: readonly string[];
 }
 
 /**
@@ -122,6 +124,7 @@ export class GameDayHost {
       day, dayId, journal: this.journal, registry: this.deps.registry, unattended: o.unattended, source: o.source,
       ...(o.resume ? { resume: o.resume } : {}), ...(o.origin ? { origin: o.origin } : {}),
       ...(this.deps.clock ? { clock: this.deps.clock } : {}), log: this.log,
+      ...(this.deps.allowHosts ? { allowHosts: this.deps.allowHosts } : {}),
       startRun: async (experiment, s): Promise<RunHandle> => {
         const { run } = await this.deps.runHost.start({
           experiment, source: 'api',

@@ -71,7 +71,7 @@ export async function startController(opts: ControllerOptions = {}): Promise<Con
   });
   let ready = false;
   const schedules = new ScheduleService({ store, runHost, parse: experimentParser(registry, allow), ...allow, log, clock });
-  const gamedays = new GameDayHost({ runHost, registry, store, log, clock });
+  const gamedays = new GameDayHost({ runHost, registry, store, log, clock, ...allow });
   const app = await buildApp({
     store, registry, runHost, metrics, schedules, gamedays, clock, ready: () => ready, ...allow,
     logger: opts.logRequests ?? false,

@@ -28,3 +28,9 @@ export { buildGameDayJsonSchema, renderGameDayJsonSchema, GAMEDAY_SCHEMA_ID } fr
 export { compareDays } from './report/build-days-comparison.js';
 export type { DaysComparison, ComparedStep } from './report/build-days-comparison.js';
 export { renderDaysComparisonMarkdown, renderDaysComparisonHtml } from './report/render-days-comparison.js';
+export { dayNotifyEvents } from './model.js';
+export type { DayNotifyEvent } from './model.js';
+export { DayNotifier } from './notify/day-notifier.js';
+export type { DayNotifierOptions } from './notify/day-notifier.js';
+export { dayNoticesOf, dayNoticeText, dayNoticePayloads } from './notify/day-notices.js';
+export type { DayNotice } from './notify/day-notices.js';

@@ -1,9 +1,10 @@
 import os from 'node:os';
 import {
   silentLogger, sleep, systemClock, toErrorInfo,
-  type AbortSource, type Clock, type Experiment, type Logger, type Registry, type RunState,
+  type AbortSource, type Clock, type Experiment, type Logger, type Registry, type RunState, type SecretResolver,
 } from '@faultline/core';
-import { GuardLoop, type RunHandle, type RunResult } from '@faultline/engine';
+import { defaultSecretResolver, GuardLoop, type RunHandle, type RunResult } from '@faultline/engine';
+import { DayNotifier } from '../notify/day-notifier.js';
 import type { DayOutcome, GameDay, GameDayStep, GateAnswer, GateStep, StepStatus } from '../model.js';
 import { experimentOf } from '../spec/resolve-gameday.js';
 import {
@@ -43,6 +44,10 @@ export interface DayRunnerOptions {
   dayId?: string;
   /** A new day from a past day's plan (see planRerun): steps before `origin.fromStep` are journaled skipped. */
   origin?: DayOrigin;
+  /** Resolves secret references of `notify:` webhook URLs and keys (default: environment and files). */
+  secrets?: SecretResolver;
+  /** Hosts `notify:` webhooks may call (the controller's allow-list); undefined allows any. */
+  allowHosts?: readonly string[];
   /** How often waits re-read the clock (real milliseconds). Default 200. */
   pollMs?: number;
 }
@@ -96,12 +101,24 @@ export class DayRunner {
   private wake: (() => void) | undefined;
   private finished = false;
   private journalTail: Promise<unknown> = Promise.resolve();
+  private readonly notifier: DayNotifier | undefined;
+  private dayEnded = false;
 
   constructor(private readonly opts: DayRunnerOptions) {
     this.clock = opts.clock ?? systemClock;
     this.log = opts.log ?? silentLogger;
     this.dayId = opts.resume?.dayId ?? opts.dayId ?? newDayId();
     this.statuses = new Map(opts.resume?.statuses ?? []);
+    const notify = opts.day.spec.notify ?? [];
+    this.notifier = notify.length ? new DayNotifier({
+      specs: notify, day: opts.day, unattended: opts.unattended ?? false, secrets: opts.secrets ?? defaultSecretResolver(), clock: this.clock, log: this.log,
+      ...(opts.allowHosts ? { allowHosts: opts.allowHosts } : {}),
+      // A failed delivery is noted in the day; only the day-ended notice's own failure (after the end) is just logged.
+      report: async (text) => {
+        if (this.dayEnded) return;
+        await this.append({ type: 'note', text, by: 'faultline notify' }).then(() => undefined, (err: unknown) => this.log.warn({ err: toErrorInfo(err).message }, 'could not journal a notify failure'));
+      },
+    }) : undefined;
     this.done = this.execute();
   }
 
@@ -203,6 +220,8 @@ export class DayRunner {
     const p = this.journalTail.then(() => this.opts.journal.append(this.dayId, body));
     this.journalTail = p.catch(() => undefined);
     return p.then((e) => {
+      if (e.type === 'day-ended') this.dayEnded = true;
+      this.notifier?.observe(e);
       try {
         this.opts.onEvent?.(e);
       } catch (err) {
@@ -315,6 +334,8 @@ export class DayRunner {
           await this.append({ type: 'step-ended', step: i, status: 'not-run', reason: `the day ended before this step (${end.outcome})` });
         }
       }
+      // Deliveries still in flight finish first, so their failures are noted in the day before it ends.
+      await this.notifier?.flush();
       await this.append({ type: 'day-ended', outcome: end.outcome, reason: end.reason });
       result = { dayId: this.dayId, outcome: end.outcome, reason: end.reason, steps: new Map(this.statuses) };
     } catch (err) {
@@ -328,6 +349,8 @@ export class DayRunner {
       this.currentStep = undefined;
       this.run = undefined;
     }
+    // The last notices (day-ended) go out before the day is reported done; each is bounded by its timeout and retries.
+    await this.notifier?.flush();
     return result;
   }
 
