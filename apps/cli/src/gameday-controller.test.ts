@@ -209,5 +209,9 @@ ${experiment('quick-break', '20ms').split('\n').map((l) => `          ${l}`).joi
     const resume = await call(facilitator, 'POST', `/v1/gamedays/${dayId}/resume`, { decision: 'continue' });
     expect(resume.status).toBe(409);
     expect(JSON.stringify(await resume.json())).toMatch(/already ended failed/);
+    const resumeCli = io();
+    resumeCli.env.FAULTLINE_TOKEN = facilitator;
+    expect(await main(['gameday', 'resume', dayId, '--server', controller.url, '--decision', 'retry'], resumeCli)).toBe(3);
+    expect(resumeCli.err).toMatch(/already ended failed/);
   });
 });

@@ -27,6 +27,8 @@ export function addGamedayCommand(program: Command, io: CliIo, setCode: (code: n
     .addOption(new Option('--decision <decision>', 'what to do without asking').choices(['continue', 'retry', 'end']))
     .option('-y, --yes', 'unattended: continue with the next step; gates take their defaults')
     .option('--force', 'resume even if the process that ran the day still seems alive')
+    .option('--server <url>', 'resume a day of this controller (POST /v1/gamedays/:id/resume) instead of one in the state directory; needs --decision or --yes')
+    .option('--token <token>', 'API token for --server (or FAULTLINE_TOKEN)')
     .option('--report <file>', 'write the HTML report when the day ends')
     .option('--markdown <file>', 'write the Markdown report when the day ends')
     .option('-v, --verbose', 'structured logs on stderr')
