@@ -209,6 +209,21 @@ ${experiment('quick-break', '20ms').split('\n').map((l) => `          ${l}`).joi
     const resume = await call(facilitator, 'POST', `/v1/gamedays/${dayId}/resume`, { decision: 'continue' });
     expect(resume.status).toBe(409);
     expect(JSON.stringify(await resume.json())).toMatch(/already ended failed/);
+    // A day with a start time is journaled at once and waits; a halt ends the wait.
+    expect((await call(facilitator, 'POST', '/v1/gamedays', { definition, startAt: 'tomorrow' })).status).toBe(400);
+    const later = (await (await call(facilitator, 'POST', '/v1/gamedays', { definition, startAt: '2099-01-01T09:00:00Z' })).json()) as { dayId: string };
+    for (;;) {
+      const d = (await (await call(participant, 'GET', `/v1/gamedays/${later.dayId}`)).json()) as { status: { endsAtMs?: number }; events: DayEvent[] };
+      if (d.status.endsAtMs !== undefined) {
+        expect(d.status.endsAtMs).toBe(Date.parse('2099-01-01T09:00:00Z'));
+        expect(d.events.map((e) => e.type)).toEqual(['day-created', 'day-waiting']);
+        break;
+      }
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    expect((await call(facilitator, 'POST', `/v1/gamedays/${later.dayId}/halt`, { reason: 'postponed' })).status).toBe(200);
+    expect(await done(later.dayId)).toMatchObject({ outcome: 'halted' });
+
     const resumeCli = io();
     resumeCli.env.FAULTLINE_TOKEN = facilitator;
     expect(await main(['gameday', 'resume', dayId, '--server', controller.url, '--decision', 'retry'], resumeCli)).toBe(3);

@@ -76,11 +76,11 @@ export class GameDayHost {
 
   /** Starts a new day driven by this replica. */
   /** Starts a new day driven by this replica (`origin`: a rerun or clone of a past day, see planRerun). */
-  async start(day: GameDay, opts: { unattended: boolean; by: string; source?: string; origin?: DayOrigin }): Promise<DayRunner> {
+  async start(day: GameDay, opts: { unattended: boolean; by: string; source?: string; origin?: DayOrigin; startsAtMs?: number }): Promise<DayRunner> {
     const dayId = newDayId();
     const lease = await this.deps.store.tryAcquire(gameDayLeaseName(dayId), this.replicaId, this.leaseTtlMs);
     if (!lease) throw new InternalError(`could not take the lease of the new game day ${dayId}`);
-    return this.drive(day, lease.fencingToken, { dayId, unattended: opts.unattended, source: opts.source ?? `api (${opts.by})`, ...(opts.origin ? { origin: opts.origin } : {}) });
+    return this.drive(day, lease.fencingToken, { dayId, unattended: opts.unattended, source: opts.source ?? `api (${opts.by})`, ...(opts.origin ? { origin: opts.origin } : {}), ...(opts.startsAtMs !== undefined ? { startsAtMs: opts.startsAtMs } : {}) });
   }
 
   /**
@@ -115,14 +115,14 @@ export class GameDayHost {
     }
   }
 
-  private drive(day: GameDay, token: number, o: { dayId?: string; unattended: boolean; source: string; resume?: DayRunnerOptions['resume']; origin?: DayOrigin }): DayRunner {
+  private drive(day: GameDay, token: number, o: { dayId?: string; unattended: boolean; source: string; resume?: DayRunnerOptions['resume']; origin?: DayOrigin; startsAtMs?: number }): DayRunner {
     const dayId = o.resume?.dayId ?? (o.dayId as string);
     // The fence must be known before the runner's first (asynchronous) journal write.
     const entry = { token } as Hosted;
     this.days.set(dayId, entry);
     const runner = new DayRunner({
       day, dayId, journal: this.journal, registry: this.deps.registry, unattended: o.unattended, source: o.source,
-      ...(o.resume ? { resume: o.resume } : {}), ...(o.origin ? { origin: o.origin } : {}),
+      ...(o.resume ? { resume: o.resume } : {}), ...(o.origin ? { origin: o.origin } : {}), ...(o.startsAtMs !== undefined ? { startsAtMs: o.startsAtMs } : {}),
       ...(this.deps.clock ? { clock: this.deps.clock } : {}), log: this.log,
       ...(this.deps.allowHosts ? { allowHosts: this.deps.allowHosts } : {}),
       startRun: async (experiment, s): Promise<RunHandle> => {

@@ -11,9 +11,10 @@ export type ExpectedOutcome = (typeof expectableOutcomes)[number];
 /**
  * What a game day's `notify:` webhooks can be told. `day-aborted` is the end of a day that was aborted, halted
  * or left a fault revert-pending (`day-ended` is every other end); `gate-waiting` is a gate waiting for the
- * facilitator (not sent unattended, where gates take their defaults at once).
+ * facilitator (not sent unattended, where gates take their defaults at once). `heads-up` goes out `headsUp` (default
+ * 15m) before a day started with a start time (`gameday run --start-at`, `startAt` on the controller).
  */
-export const dayNotifyEvents = ['day-started', 'step-started', 'step-ended', 'gate-waiting', 'day-ended', 'day-aborted'] as const;
+export const dayNotifyEvents = ['heads-up', 'day-started', 'step-started', 'step-ended', 'gate-waiting', 'day-ended', 'day-aborted'] as const;
 export type DayNotifyEvent = (typeof dayNotifyEvents)[number];
 
 export const gameDayDefaults = {

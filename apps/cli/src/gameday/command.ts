@@ -15,6 +15,7 @@ export function addGamedayCommand(program: Command, io: CliIo, setCode: (code: n
     .description('run a game day: keys n note, a abort step, s skip, h halt day, g/s/x answer a gate; without a TTY (or --yes) gates take their defaults')
     .addOption(stateDir()).addOption(k1).addOption(k2)
     .option('-y, --yes', 'unattended (rehearsal, CI): gates take their defaults, checklists are not waited for')
+    .option('--start-at <time>', 'begin the steps at this time (ISO 8601 with a zone, e.g. 2026-03-01T09:30:00Z); notify heads-up goes out before')
     .option('--report <file>', 'write the HTML report when the day ends')
     .option('--markdown <file>', 'write the Markdown report when the day ends')
     .option('-v, --verbose', 'structured logs on stderr')

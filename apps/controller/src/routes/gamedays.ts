@@ -32,6 +32,7 @@ export const gamedaysRoutes: FastifyPluginAsyncTypebox<GameDaysRoutesOptions> = 
       body: Type.Object({
         definition: Type.String({ minLength: 1, description: 'The kind: GameDay file (YAML or JSON).' }),
         unattended: Type.Optional(Type.Boolean({ description: 'Gates take their defaults at once and checklists are not waited for (rehearsal, CI). Default false.' })),
+        startAt: Type.Optional(Type.String({ format: 'date-time', description: 'Begin the steps at this time (the day is created now; notify heads-up goes out before). Default: at once.' })),
       }, { additionalProperties: false }),
     },
   }, async (request, reply) => {
@@ -46,7 +47,7 @@ export const gamedaysRoutes: FastifyPluginAsyncTypebox<GameDaysRoutesOptions> = 
         return stored.body;
       },
     });
-    const runner = await host.start(day, { unattended: request.body.unattended ?? false, by: who(request) });
+    const runner = await host.start(day, { unattended: request.body.unattended ?? false, by: who(request), ...(request.body.startAt ? { startsAtMs: Date.parse(request.body.startAt) } : {}) });
     reply.header('location', `/v1/gamedays/${runner.dayId}`);
     return reply.status(202).send({ dayId: runner.dayId, name: day.metadata.name, steps: day.spec.steps.length });
   });

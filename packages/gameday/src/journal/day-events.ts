@@ -9,6 +9,8 @@ export type Actor = string;
 /** What a game day writes to its journal, in order. Everything but guard observations is fsync'ed. */
 export type DayEventBody =
   | E<'day-created', { day: GameDay; source: string; host: string; pid: number; unattended: boolean; origin?: DayOrigin }>
+  /** The day was started with a start time: steps begin then (heads-up notices go out before). */
+  | E<'day-waiting', { startsAt: string }>
   | E<'step-started', { step: number; kind: StepKind; title: string }>
   /** Written before the engine starts the run, so a crash right after still names the run to recover. */
   | E<'step-run', { step: number; runId: string }>

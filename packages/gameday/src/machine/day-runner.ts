@@ -1,6 +1,6 @@
 import os from 'node:os';
 import {
-  silentLogger, sleep, systemClock, toErrorInfo,
+  notifyDefaults, silentLogger, sleep, systemClock, toErrorInfo,
   type AbortSource, type Clock, type Experiment, type Logger, type Registry, type RunState, type SecretResolver,
 } from '@faultline/core';
 import { defaultSecretResolver, GuardLoop, type RunHandle, type RunResult } from '@faultline/engine';
@@ -48,6 +48,8 @@ export interface DayRunnerOptions {
   secrets?: SecretResolver;
   /** Hosts `notify:` webhooks may call (the controller's allow-list); undefined allows any. */
   allowHosts?: readonly string[];
+  /** Epoch ms when the steps begin (a new day only): the day is journaled at once, `heads-up` notices go out `headsUp` before. */
+  startsAtMs?: number;
   /** How often waits re-read the clock (real milliseconds). Default 200. */
   pollMs?: number;
 }
@@ -111,7 +113,7 @@ export class DayRunner {
     this.statuses = new Map(opts.resume?.statuses ?? []);
     const notify = opts.day.spec.notify ?? [];
     this.notifier = notify.length ? new DayNotifier({
-      specs: notify, day: opts.day, unattended: opts.unattended ?? false, secrets: opts.secrets ?? defaultSecretResolver(), clock: this.clock, log: this.log,
+      specs: notify, day: opts.day, unattended: opts.unattended ?? false, startsLater: !opts.resume && opts.startsAtMs !== undefined && opts.startsAtMs > this.clock.nowMs(), secrets: opts.secrets ?? defaultSecretResolver(), clock: this.clock, log: this.log,
       ...(opts.allowHosts ? { allowHosts: opts.allowHosts } : {}),
       // A failed delivery is noted in the day; only the day-ended notice's own failure (after the end) is just logged.
       report: async (text) => {
@@ -267,6 +269,7 @@ export class DayRunner {
       if (!resume) {
         const origin = this.opts.origin;
         await this.append({ type: 'day-created', day, source: this.opts.source ?? 'api', host: os.hostname(), pid: process.pid, unattended: this.opts.unattended ?? false, ...(origin ? { origin } : {}) });
+        if (this.opts.startsAtMs !== undefined && this.opts.startsAtMs > this.clock.nowMs()) await this.waitForStart(this.opts.startsAtMs);
         for (let i = 0; i < (origin?.fromStep ?? 0) && i < steps.length; i++) {
           this.statuses.set(i, 'skipped');
           await this.append({ type: 'step-ended', step: i, status: 'skipped', reason: `${origin?.kind} of day ${origin?.dayId} from step ${(origin?.fromStep ?? 0) + 1}: not run again` });
@@ -352,6 +355,24 @@ export class DayRunner {
     // The last notices (day-ended) go out before the day is reported done; each is bounded by its timeout and retries.
     await this.notifier?.flush();
     return result;
+  }
+
+  /** Until the start time (a halt or signal ends the wait): each webhook's heads-up goes out when its lead time comes. */
+  private async waitForStart(startsAtMs: number): Promise<void> {
+    await this.append({ type: 'day-waiting', startsAt: new Date(startsAtMs).toISOString() });
+    this.endsAtMs = startsAtMs;
+    const due = (this.opts.day.spec.notify ?? []).filter((n) => n.on.includes('heads-up'))
+      .map((spec) => ({ spec, atMs: startsAtMs - (spec.headsUpMs ?? notifyDefaults.headsUpMs) }));
+    while (!this.stopInfo && this.clock.nowMs() < startsAtMs) {
+      const now = this.clock.nowMs();
+      const ready = due.filter((d) => d.atMs <= now);
+      if (ready.length) this.notifier?.headsUp(this.dayId, new Date(startsAtMs), ready.map((d) => d.spec));
+      for (const d of ready) due.splice(due.indexOf(d), 1);
+      const next = Math.min(startsAtMs, ...due.map((d) => d.atMs));
+      await this.waitFor(() => Boolean(this.stopInfo), next);
+    }
+    this.endsAtMs = undefined;
+    if (!this.stopInfo) this.notifier?.started(this.dayId);
   }
 
   private async runStep(step: GameDayStep): Promise<StepEnd> {

@@ -20,6 +20,8 @@ export interface DayNotice {
   readonly question?: string;
   readonly defaultAnswer?: string;
   readonly timeoutMs?: number;
+  /** heads-up: when the day's steps begin. */
+  readonly startsAt?: string;
 }
 
 /** The notices one day event stands for (`unattended`: gates do not wait, so no gate-waiting). */
@@ -52,6 +54,8 @@ export function dayNoticesOf(e: DayEvent, day: GameDay, unattended: boolean): Da
 export function dayNoticeText(n: DayNotice): string {
   const where = n.step !== undefined ? `step ${n.step}/${n.steps} "${n.title ?? ''}"` : '';
   switch (n.event) {
+    case 'heads-up':
+      return `Game day coming up: ${n.day} starts at ${n.startsAt ?? '?'} (${n.steps} steps${n.facilitator ? `, facilitator ${n.facilitator}` : ''}) · day ${n.dayId}`;
     case 'day-started':
       return `Game day started: ${n.day} (${n.steps} steps${n.facilitator ? `, facilitator ${n.facilitator}` : ''}) · day ${n.dayId}`;
     case 'step-started':

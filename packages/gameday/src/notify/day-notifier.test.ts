@@ -70,7 +70,7 @@ spec:
     const registry = fakeRegistry(backend);
     const parsed = parseGameDay(text, { file: 'notify.yaml', registry });
     expect(parsed.spec.notify?.map((n) => `${n.name}:${n.on.join(',')}:${n.timeoutMs}:${n.retries}`)).toEqual([
-      'team-hook:day-started,step-started,step-ended,gate-waiting,day-ended,day-aborted:3000:2',
+      'team-hook:heads-up,day-started,step-started,step-ended,gate-waiting,day-ended,day-aborted:3000:2',
       'chat:gate-waiting,day-ended,day-aborted:3000:2', 'broken:day-started:3000:1', 'slow:day-started:1500:0',
     ]);
     // The real experiment step is replaced by a short one (the fake's duration): the notify part is under test.
@@ -111,5 +111,44 @@ spec:
     expect(JSON.stringify(events)).not.toContain(SECRET_TOKEN);
     expect(JSON.stringify(events)).not.toContain('k3y');
     expect(backend.active.size).toBe(0);
+  });
+
+  it('sends each webhook its heads-up its lead time before a day with a start time, on the injected clock; steps wait for the start', async () => {
+    const rx = await receiver();
+    closers.push(rx.close);
+    const backend = new FakeBackend();
+    const registry = fakeRegistry(backend);
+    const day = parseGameDay(`apiVersion: faultline.dev/v1
+kind: GameDay
+metadata: { name: later-day }
+spec:
+  notify:
+    - { name: early, on: [heads-up], headsUp: 1h, webhook: { url: ${rx.url}/ok/early } }
+    - { name: late, on: [heads-up, day-started], headsUp: 10m, webhook: { url: ${rx.url}/ok/late } }
+  steps:
+    - { title: Go?, gate: { question: Go?, default: go } }
+`, { file: 'later.yaml', registry });
+    const clock = createManualClock('2026-03-01T09:00:00Z');
+    const startsAtMs = clock.nowMs() + 30 * 60_000;
+    const journal = new MemoryDayJournal(clock);
+    const runner = new DayRunner({ day, journal, registry, clock, unattended: true, pollMs: 2, startsAtMs, startRun: () => { throw new Error('no experiments here'); } });
+    const seen = (path: string) => rx.got.filter((g) => g.path === path).map((g) => JSON.parse(g.body) as { type: string; startsAt?: string });
+    // the 1h lead time has already come: the early heads-up goes out at once; the late one waits
+    while (seen('/ok/early').length === 0) await new Promise((r) => setTimeout(r, 5));
+    expect(seen('/ok/early')).toMatchObject([{ type: 'faultline.gameday.heads-up', startsAt: '2026-03-01T09:30:00.000Z' }]);
+    expect(runner.status()).toMatchObject({ endsAtMs: startsAtMs, finished: false });
+    clock.advance(19 * 60_000);
+    await new Promise((r) => setTimeout(r, 30));
+    expect(seen('/ok/late')).toEqual([]);
+    clock.advance(60_000); // 10 minutes before the start
+    while (seen('/ok/late').length === 0) await new Promise((r) => setTimeout(r, 5));
+    expect(seen('/ok/late').map((b) => b.type)).toEqual(['faultline.gameday.heads-up']);
+    expect((await journal.read(runner.dayId)).map((e) => e.type)).toEqual(['day-created', 'day-waiting']);
+    clock.advance(10 * 60_000);
+    expect((await runner.done).outcome).toBe('passed');
+    expect(seen('/ok/late').map((b) => b.type)).toEqual(['faultline.gameday.heads-up', 'faultline.gameday.day-started']);
+    expect(seen('/ok/early')).toHaveLength(1);
+    const steps = (await journal.read(runner.dayId)).filter((e) => e.type === 'step-started');
+    expect(steps.map((e) => e.at)).toEqual(['2026-03-01T09:30:00.000Z']);
   });
 });

@@ -70,10 +70,10 @@ export const gameDaySchema: TSchema = Type.Object(
         guards: Type.Optional(Type.Unsafe<unknown[]>({ type: 'array', description: 'Guards watched for the whole day (same format as an experiment\'s guards); a breach aborts the current step and stops the day.' })),
         steps: Type.Array(StepSchema, { minItems: 1, description: 'The steps, in order.' }),
         notify: Type.Optional(notifySchema({
-          headsUp: false,
+          headsUp: true,
           events: {
             names: dayNotifyEvents,
-            description: 'Day events to send: day-started, step-started, step-ended, gate-waiting (a gate waits for the facilitator), day-ended, day-aborted (aborted, halted or revert-pending). Default: all of them.',
+            description: 'Day events to send: heads-up (before a day started with a start time), day-started, step-started, step-ended, gate-waiting (a gate waits for the facilitator), day-ended, day-aborted (aborted, halted or revert-pending). Default: all of them.',
           },
         })),
       },
