@@ -137,4 +137,87 @@ ${experiment('short-break', '50ms').split('\n').map((l) => `          ${l}`).joi
     expect(await main(['gameday', 'note', dayId, 'too late'], late)).toBe(3);
     expect(late.err).toMatch(/already ended failed/);
   });
+
+  it('reruns a day from its failed step and clones it from the CLI; one report compares the three; list and resume say where each day stands', async () => {
+    const definition = `apiVersion: faultline.dev/v1
+kind: GameDay
+metadata: { name: series-day, facilitator: alice }
+spec:
+  steps:
+    - title: Go?
+      gate: { question: Ready?, default: go }
+    - title: Expect the guard
+      experiment:
+        expect: aborted
+        inline:
+${experiment('quick-break', '20ms').split('\n').map((l) => `          ${l}`).join('\n')}
+`;
+    const done = async (id: string) => {
+      for (;;) {
+        const d = (await (await call(participant, 'GET', `/v1/gamedays/${id}`)).json()) as { state: string; outcome?: string };
+        if (d.state === 'ended') return d;
+        await new Promise((r) => setTimeout(r, 20));
+      }
+    };
+    const started = await call(facilitator, 'POST', '/v1/gamedays', { definition, unattended: true });
+    const { dayId } = (await started.json()) as { dayId: string };
+    expect(await done(dayId)).toMatchObject({ outcome: 'failed' }); // the experiment completed; aborted was expected
+
+    const io = () => Object.assign(cliIo(), {});
+    const rerun = io();
+    rerun.env.FAULTLINE_TOKEN = facilitator;
+    expect(await main(['gameday', 'rerun', dayId, '--server', controller.url], rerun)).toBe(0);
+    const rerunId = /started on the controller as (d[0-9a-z]{12}) \(from step 2\)/.exec(rerun.out)?.[1] as string;
+    expect(rerunId).toBeDefined();
+    const clone = io();
+    clone.env.FAULTLINE_TOKEN = facilitator;
+    expect(await main(['gameday', 'clone', dayId, '--server', controller.url], clone)).toBe(0);
+    const cloneId = /as (d[0-9a-z]{12}) \(from step 1\)/.exec(clone.out)?.[1] as string;
+    await done(rerunId);
+    await done(cloneId);
+    const rerunEvents = (await (await call(participant, 'GET', `/v1/gamedays/${rerunId}`)).json()) as { events: DayEvent[] };
+    expect(rerunEvents.events[0]).toMatchObject({ type: 'day-created', origin: { kind: 'rerun', dayId, fromStep: 1 } });
+    expect(rerunEvents.events.filter((e) => e.type === 'step-ended').map((e) => e.type === 'step-ended' && `${e.step}:${e.status}`)).toEqual(['0:skipped', '1:failed']);
+    expect((await call(participant, 'POST', `/v1/gamedays/${dayId}/rerun`, {})).status).toBe(403);
+    const outOfRange = await call(facilitator, 'POST', `/v1/gamedays/${dayId}/rerun`, { fromStep: 3 });
+    expect(outOfRange.status).toBe(400);
+    expect(JSON.stringify(await outOfRange.json())).toMatch(/step 3 does not exist/);
+
+    const report = io();
+    expect(await main(['gameday', 'report', dayId, rerunId, cloneId, '--server', controller.url, '--format', 'json'], report)).toBe(0);
+    const compared = JSON.parse(report.out) as { days: { dayId: string; origin?: { kind: string } }[]; steps: { same: boolean; cells: ({ status: string } | undefined)[] }[] };
+    expect(compared.days.map((d) => d.dayId)).toEqual([dayId, rerunId, cloneId]);
+    expect(compared.days.map((d) => d.origin?.kind)).toEqual([undefined, 'rerun', 'clone']);
+    expect(compared.steps[0]?.cells.map((c) => c?.status)).toEqual(['done', 'skipped', 'done']);
+    expect(compared.steps[0]?.same).toBe(false);
+    expect(compared.steps[1]?.same).toBe(true);
+    const html = await call(participant, 'GET', `/v1/gamedays/compare?days=${dayId},${rerunId}`);
+    expect(html.headers.get('content-type')).toMatch(/text\/html/);
+    expect((await call(participant, 'GET', `/v1/gamedays/compare?days=${dayId}`)).status).toBe(400);
+
+    const list = (await (await call(participant, 'GET', '/v1/gamedays')).json()) as { gamedays: { dayId: string; state: string; finished: boolean; outcome?: string }[] };
+    expect(list.gamedays.filter((d) => [dayId, rerunId, cloneId].includes(d.dayId)).map((d) => `${d.state}:${String(d.finished)}:${d.outcome ?? ''}`)).toEqual(['ended:true:failed', 'ended:true:failed', 'ended:true:failed']);
+    const resume = await call(facilitator, 'POST', `/v1/gamedays/${dayId}/resume`, { decision: 'continue' });
+    expect(resume.status).toBe(409);
+    expect(JSON.stringify(await resume.json())).toMatch(/already ended failed/);
+    // A day with a start time is journaled at once and waits; a halt ends the wait.
+    expect((await call(facilitator, 'POST', '/v1/gamedays', { definition, startAt: 'tomorrow' })).status).toBe(400);
+    const later = (await (await call(facilitator, 'POST', '/v1/gamedays', { definition, startAt: '2099-01-01T09:00:00Z' })).json()) as { dayId: string };
+    for (;;) {
+      const d = (await (await call(participant, 'GET', `/v1/gamedays/${later.dayId}`)).json()) as { status: { endsAtMs?: number }; events: DayEvent[] };
+      if (d.status.endsAtMs !== undefined) {
+        expect(d.status.endsAtMs).toBe(Date.parse('2099-01-01T09:00:00Z'));
+        expect(d.events.map((e) => e.type)).toEqual(['day-created', 'day-waiting']);
+        break;
+      }
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    expect((await call(facilitator, 'POST', `/v1/gamedays/${later.dayId}/halt`, { reason: 'postponed' })).status).toBe(200);
+    expect(await done(later.dayId)).toMatchObject({ outcome: 'halted' });
+
+    const resumeCli = io();
+    resumeCli.env.FAULTLINE_TOKEN = facilitator;
+    expect(await main(['gameday', 'resume', dayId, '--server', controller.url, '--decision', 'retry'], resumeCli)).toBe(3);
+    expect(resumeCli.err).toMatch(/already ended failed/);
+  });
 });

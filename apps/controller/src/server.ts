@@ -81,7 +81,7 @@ export async function startController(opts: ControllerOptions = {}): Promise<Con
   });
   let ready = false;
   const schedules = new ScheduleService({ store, runHost, parse: experimentParser(registry, allow), ...allow, secrets, log, clock });
-  const gamedays = new GameDayHost({ runHost, registry, log, clock });
+  const gamedays = new GameDayHost({ runHost, registry, store, log, clock, secrets, ...allow });
   const app = await buildApp({
     store, registry, runHost, metrics, schedules, gamedays, clock, ready: () => ready, ...allow,
     logger: opts.logRequests ?? false,
@@ -93,6 +93,7 @@ export async function startController(opts: ControllerOptions = {}): Promise<Con
   for (const r of recovery.recovered) log.warn({ runId: r.runId, action: r.action }, `adopted run: ${r.detail}`);
   for (const s of recovery.swept) log.warn({ runId: s.runId }, `swept leftover: ${s.description}`);
   runHost.startBackgroundWork();
+  gamedays.startBackgroundWork();
 
   // Another replica (or the CLI against the same database) may set the halt: watch it.
   const haltWatch = setInterval(() => {

@@ -21,7 +21,7 @@ export type {
   Experiment, ExperimentSpec, TargetSpec, FaultSpec, ProbeSpec, GuardSpec, BlastRadius, RevertPolicy, GrafanaAnnotationSpec,
 } from './experiment.js';
 export { notifyEvents, notifyDefaults, notifySchema, normalizeNotify } from './notify.js';
-export type { NotifyEvent, NotifySpec } from './notify.js';
+export type { NotifyEvent, NotifySpec, NotifyEventsOption } from './notify.js';
 export { checkExpectation, describeExpectation } from './expectation.js';
 export type { Expectation, Observation, ExpectationCheck } from './expectation.js';
 export { silentLogger } from './logger.js';

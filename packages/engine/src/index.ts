@@ -17,8 +17,8 @@ export { envSecretSource, fileSecretSource, defaultSecretResolver } from './secr
 export { scrubbingLogger } from './secrets/scrubbing-logger.js';
 export { RunNotifier, noticeOf } from './notify/run-notifier.js';
 export type { RunNotifierOptions } from './notify/run-notifier.js';
-export { deliverNotice } from './notify/deliver.js';
-export type { DeliveryResult } from './notify/deliver.js';
+export { deliverNotice, deliverPayload } from './notify/deliver.js';
+export type { DeliveryResult, DeliveryDeps, NoticePayloads } from './notify/deliver.js';
 export { slackPayload, genericPayload, noticeText, signBody, verifySignature, SIGNATURE_HEADER, TIMESTAMP_HEADER } from './notify/payloads.js';
 export type { RunNotice } from './notify/payloads.js';
 export { GrafanaAnnotator } from './annotations/grafana-annotator.js';

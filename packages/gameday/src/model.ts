@@ -1,4 +1,4 @@
-import type { Experiment, GuardSpec, Outcome } from '@faultline/core';
+import type { Experiment, GuardSpec, NotifySpec, Outcome } from '@faultline/core';
 
 /** What a facilitator answers at a gate: go on, skip the next step, or end the day here. */
 export const gateAnswers = ['go', 'skip', 'no-go'] as const;
@@ -7,6 +7,15 @@ export type GateAnswer = (typeof gateAnswers)[number];
 /** Verdicts a team may expect from an experiment step (`aborted` = "the guard or the alert fires"). */
 export const expectableOutcomes = ['completed', 'deviated', 'aborted', 'failed'] as const;
 export type ExpectedOutcome = (typeof expectableOutcomes)[number];
+
+/**
+ * What a game day's `notify:` webhooks can be told. `day-aborted` is the end of a day that was aborted, halted
+ * or left a fault revert-pending (`day-ended` is every other end); `gate-waiting` is a gate waiting for the
+ * facilitator (not sent unattended, where gates take their defaults at once). `heads-up` goes out `headsUp` (default
+ * 15m) before a day started with a start time (`gameday run --start-at`, `startAt` on the controller).
+ */
+export const dayNotifyEvents = ['heads-up', 'day-started', 'step-started', 'step-ended', 'gate-waiting', 'day-ended', 'day-aborted'] as const;
+export type DayNotifyEvent = (typeof dayNotifyEvents)[number];
 
 export const gameDayDefaults = {
   gateAnswer: 'no-go' as GateAnswer,
@@ -70,6 +79,8 @@ export interface GameDay {
     /** Watched for the whole day; a breach aborts the current step and stops the day. */
     readonly guards: readonly GuardSpec[];
     readonly steps: readonly GameDayStep[];
+    /** Webhooks told about the day (secret-reference URLs resolved at delivery). */
+    readonly notify?: readonly NotifySpec<DayNotifyEvent>[];
   };
 }
 

@@ -124,6 +124,28 @@ export interface LeasesTable {
   acquired_at: string;
 }
 
+export interface GameDaysTable {
+  id: string;
+  name: string;
+  /** running (someone drives it or it stopped without ending: see the lease) | ended */
+  state: string;
+  outcome: string | null;
+  reason: string | null;
+  created_at: string;
+  updated_at: string;
+  ended_at: string | null;
+  last_seq: Int;
+}
+
+export interface GameDayEventsTable {
+  day_id: string;
+  seq: Int;
+  at: string;
+  type: string;
+  step: number | null;
+  body: string;
+}
+
 export interface Database {
   runs: RunsTable;
   run_labels: RunLabelsTable;
@@ -135,4 +157,6 @@ export interface Database {
   schedules: SchedulesTable;
   schedule_fires: ScheduleFiresTable;
   leases: LeasesTable;
+  gamedays: GameDaysTable;
+  gameday_events: GameDayEventsTable;
 }

@@ -17,7 +17,7 @@ describeEachBackend('migrations and persistence', ({ backend, fresh }) => {
     const reopened = await db.open();
     expect(await reopened.schemaVersion()).toBe(latestSchemaVersion(backend));
     const applied = await db.query<{ name: string }>(`select name from ${MIGRATION_TABLE}`);
-    expect(applied.map((r) => r.name)).toEqual(['0001-initial', '0002-run-ownership']);
+    expect(applied.map((r) => r.name)).toEqual(['0001-initial', '0002-run-ownership', '0003-gamedays']);
     expect(await reopened.read('r000000000001')).toHaveLength(1);
     await reopened.ping();
   });

@@ -6,6 +6,7 @@ import { wrapStoreError } from './errors.js';
 import { appliedMigrations } from './migrations/migrate.js';
 import * as audit from './tables/audit.js';
 import * as experiments from './tables/experiments.js';
+import * as gamedays from './tables/gamedays.js';
 import * as halt from './tables/halt.js';
 import * as journal from './tables/journal.js';
 import * as leases from './tables/leases.js';
@@ -15,7 +16,7 @@ import * as schedules from './tables/schedules.js';
 import * as tokens from './tables/tokens.js';
 import type {
   AdoptableRun, RunFence, RunOwner, AuditEntry, ExperimentRecord, FireDecision, HaltState, NewAuditEntry, NewRun, RunPage, RunQuery, RunRecord, ScheduleFire,
-  ScheduleRecord, Store, TokenRecord, TokenScope,
+  ScheduleRecord, Store, TokenRecord, TokenScope, DayFence, GameDayRecord, StoredDayEvent,
 } from './store.js';
 
 /**
@@ -176,9 +177,26 @@ export class SqlStore implements Store {
     return this.#call('listScheduleFires', () => schedules.listScheduleFires(this.#ctx, scheduleId, options));
   }
 
+  // Game days
+  appendDayEvent(dayId: string, body: JsonObject, fence?: DayFence): Promise<StoredDayEvent> {
+    return this.#call('appendDayEvent', () => gamedays.appendDayEvent(this.#ctx, dayId, body, fence));
+  }
+  readDayEvents(dayId: string, options?: { step?: number }): Promise<StoredDayEvent[]> {
+    return this.#call('readDayEvents', () => gamedays.readDayEvents(this.#ctx, dayId, options));
+  }
+  getGameDay(dayId: string): Promise<GameDayRecord | undefined> {
+    return this.#call('getGameDay', () => gamedays.getGameDay(this.#ctx, dayId));
+  }
+  listGameDays(options?: { state?: 'running' | 'ended'; limit?: number }): Promise<GameDayRecord[]> {
+    return this.#call('listGameDays', () => gamedays.listGameDays(this.#ctx, options));
+  }
+
   // Leases
   tryAcquire(name: string, holder: string, ttlMs: number): Promise<Lease | undefined> {
     return this.#call('tryAcquire', () => leases.tryAcquire(this.#ctx, name, holder, ttlMs));
+  }
+  getLease(name: string): Promise<Lease | undefined> {
+    return this.#call('getLease', () => leases.getLease(this.#ctx, name));
   }
   release(name: string, holder: string): Promise<void> {
     return this.#call('release', () => leases.release(this.#ctx, name, holder));

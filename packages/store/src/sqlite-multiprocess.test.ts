@@ -62,7 +62,7 @@ describe('SQLite shared by several processes (CLI + controller on one file)', ()
       expect(ordered).toEqual(Array.from({ length: 25 }, (_, i) => `${tag}-${i}`));
     }
     expect((await store.getRun('r000000000001'))?.lastSeq).toBe(78);
-    expect(await store.schemaVersion()).toBe('0002-run-ownership');
+    expect(await store.schemaVersion()).toBe('0003-gamedays');
     await store.close();
   });
 });

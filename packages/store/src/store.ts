@@ -1,4 +1,4 @@
-import type { JournalEvent, JournalEventBody, JournalSink, JournalSource, Json, JsonObject, LeaseStore, Outcome, RunState } from '@faultline/core';
+import type { JournalEvent, JournalEventBody, JournalSink, JournalSource, Json, JsonObject, Lease, LeaseStore, Outcome, RunState } from '@faultline/core';
 
 /*
  * Conventions for everything below:
@@ -273,7 +273,45 @@ export interface ScheduleStore {
  * Everything the controller and CLI persist. Open with `openStore(url)`; the same behaviour on the
  * embedded SQLite file and on PostgreSQL.
  */
-export interface Store extends RunStore, RunOwnershipStore, JournalStore, ExperimentStore, TokenStore, AuditStore, HaltStore, ScheduleStore, LeaseStore {
+/** A controller game day as stored; `state` follows its journal (`ended` after its day-ended event). */
+export interface GameDayRecord {
+  readonly dayId: string;
+  readonly name: string;
+  /** running: not ended (driven by the replica holding its lease, or stopped and waiting to be resumed). */
+  readonly state: 'running' | 'ended';
+  readonly outcome?: string;
+  readonly reason?: string;
+  readonly createdAt: string;
+  readonly updatedAt: string;
+  readonly endedAt?: string;
+  readonly lastSeq: number;
+}
+
+/** One stored game-day event: the body as appended plus seq, at and dayId. */
+export type StoredDayEvent = JsonObject & { readonly type: string; readonly seq: number; readonly at: string; readonly dayId: string };
+
+/** Proof that the writer drives the day: the token of its `gameday:<id>` lease (see gameDayLeaseName). */
+export interface DayFence {
+  readonly token: number;
+}
+
+/**
+ * Game days hosted by controllers. The store knows only the envelope (type, step, seq); the event bodies
+ * belong to @faultline/gameday. Who drives a day is the lease `gameday:<dayId>` (LeaseStore).
+ */
+export interface GameDayStore {
+  /** Seq is assigned atomically; `day-created` creates the day, `day-ended` ends it. Fenced: RunOwnershipLostError when the lease moved on. */
+  appendDayEvent(dayId: string, body: JsonObject, fence?: DayFence): Promise<StoredDayEvent>;
+  /** In seq order; `step` gives one step's events. Empty for an unknown day. */
+  readDayEvents(dayId: string, options?: { step?: number }): Promise<StoredDayEvent[]>;
+  getGameDay(dayId: string): Promise<GameDayRecord | undefined>;
+  /** Newest first. */
+  listGameDays(options?: { state?: 'running' | 'ended'; limit?: number }): Promise<GameDayRecord[]>;
+  /** Who holds a lease now (undefined when free or expired): which replica drives a day, and until when. */
+  getLease(name: string): Promise<Lease | undefined>;
+}
+
+export interface Store extends GameDayStore, RunStore, RunOwnershipStore, JournalStore, ExperimentStore, TokenStore, AuditStore, HaltStore, ScheduleStore, LeaseStore {
   readonly dialect: 'sqlite' | 'postgres';
   /** Where the data lives, without credentials (for logs). */
   readonly location: string;

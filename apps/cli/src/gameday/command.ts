@@ -15,6 +15,7 @@ export function addGamedayCommand(program: Command, io: CliIo, setCode: (code: n
     .description('run a game day: keys n note, a abort step, s skip, h halt day, g/s/x answer a gate; without a TTY (or --yes) gates take their defaults')
     .addOption(stateDir()).addOption(k1).addOption(k2)
     .option('-y, --yes', 'unattended (rehearsal, CI): gates take their defaults, checklists are not waited for')
+    .option('--start-at <time>', 'begin the steps at this time (ISO 8601 with a zone, e.g. 2026-03-01T09:30:00Z); notify heads-up goes out before')
     .option('--report <file>', 'write the HTML report when the day ends')
     .option('--markdown <file>', 'write the Markdown report when the day ends')
     .option('-v, --verbose', 'structured logs on stderr')
@@ -27,17 +28,38 @@ export function addGamedayCommand(program: Command, io: CliIo, setCode: (code: n
     .addOption(new Option('--decision <decision>', 'what to do without asking').choices(['continue', 'retry', 'end']))
     .option('-y, --yes', 'unattended: continue with the next step; gates take their defaults')
     .option('--force', 'resume even if the process that ran the day still seems alive')
+    .option('--server <url>', 'resume a day of this controller (POST /v1/gamedays/:id/resume) instead of one in the state directory; needs --decision or --yes')
+    .option('--token <token>', 'API token for --server (or FAULTLINE_TOKEN)')
     .option('--report <file>', 'write the HTML report when the day ends')
     .option('--markdown <file>', 'write the Markdown report when the day ends')
     .option('-v, --verbose', 'structured logs on stderr')
     .action(async (dayId: string | undefined, o) => { setCode(await (await import('./resume-gameday.js')).gamedayResumeCommand(io, dayId, o)); });
 
-  gameday.command('report').argument('<dayId>')
-    .description('the day report: HTML (self-contained), Markdown for the retrospective, or JSON')
+  for (const kind of ['rerun', 'clone'] as const) {
+    const [c1, c2] = kube();
+    const cmd = gameday.command(kind).argument('<dayId>', 'the past day')
+      .description(kind === 'rerun'
+        ? 'a new day from a past day\'s plan, starting at a step (default: its first failed, aborted or unrun step); earlier steps are journaled skipped'
+        : 'a new day from a past day\'s plan (the same resolved experiments), every step again')
+      .addOption(stateDir()).addOption(c1).addOption(c2)
+      .option('-y, --yes', 'unattended: gates take their defaults, checklists are not waited for')
+      .option('--server <url>', 'do it on this controller (POST /v1/gamedays/:id/' + kind + ') instead of from the state directory')
+      .option('--token <token>', 'API token for --server (or FAULTLINE_TOKEN)')
+      .option('--report <file>', 'write the HTML report when the day ends')
+      .option('--markdown <file>', 'write the Markdown report when the day ends')
+      .option('-v, --verbose', 'structured logs on stderr');
+    if (kind === 'rerun') cmd.option('--from-step <n>', 'the step to start at (1-based)');
+    cmd.action(async (dayId: string, o) => { setCode(await (await import('./rerun-gameday.js')).gamedayRerunCommand(io, kind, dayId, o)); });
+  }
+
+  gameday.command('report').argument('<dayIds...>', 'one day, or several to compare (days in start order, steps side by side)')
+    .description('the day report: HTML (self-contained), Markdown for the retrospective, or JSON; several ids: one report across the days')
     .addOption(new Option('--format <format>').choices(['html', 'md', 'json']).default('html'))
     .option('--out <file>', 'write to a file instead of stdout')
+    .option('--server <url>', 'days of this controller instead of the state directory')
+    .option('--token <token>', 'API token for --server (or FAULTLINE_TOKEN)')
     .addOption(stateDir())
-    .action(async (dayId: string, o) => { setCode(await (await import('./report-gameday.js')).gamedayReportCommand(io, dayId, o)); });
+    .action(async (dayIds: string[], o) => { setCode(await (await import('./report-gameday.js')).gamedayReportCommand(io, dayIds, o)); });
 
   gameday.command('list').description('game days in the state directory, newest first')
     .addOption(stateDir()).addOption(new Option('-o, --output <format>').choices(['table', 'json']).default('table'))

@@ -2,7 +2,10 @@ import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { UsageError, type JournalEvent } from '@faultline/core';
 import { FileJournal } from '@faultline/engine';
-import { buildDayReport, FileDayJournal, renderDayHtml, renderDayMarkdown, type DayEvent } from '@faultline/gameday';
+import {
+  buildDayReport, compareDays, FileDayJournal, renderDayHtml, renderDayMarkdown, renderDaysComparisonHtml, renderDaysComparisonMarkdown, type DayEvent,
+} from '@faultline/gameday';
+import { clientFor } from '../commands/remote.js';
 import type { CliIo } from '../io.js';
 import { palette } from '../io.js';
 
@@ -40,9 +43,31 @@ export async function writeDayReports(io: CliIo, stateDir: string, dayId: string
   }
 }
 
-/** `faultline gameday report ID`: HTML (default), Markdown or JSON to stdout or --out. */
-export async function gamedayReportCommand(io: CliIo, dayId: string, opts: { stateDir: string; format: DayReportFormat; out?: string }): Promise<number> {
-  const text = await renderDay(path.resolve(io.cwd, opts.stateDir), dayId, opts.format);
+/** Several local days as one report (days in start order, steps side by side). */
+export async function renderDays(stateDir: string, dayIds: readonly string[], format: DayReportFormat): Promise<string> {
+  const reports = [];
+  for (const id of new Set(dayIds)) {
+    const { events, runs } = await readDay(stateDir, id);
+    reports.push(buildDayReport(events, runs));
+  }
+  const c = compareDays(reports);
+  return format === 'html' ? renderDaysComparisonHtml(c) : format === 'md' ? renderDaysComparisonMarkdown(c) : JSON.stringify(c, null, 2) + '\n';
+}
+
+/**
+ * `faultline gameday report ID [ID...]`: HTML (default), Markdown or JSON to stdout or --out; several ids
+ * give one report across the days. With --server, the controller's days.
+ */
+export async function gamedayReportCommand(io: CliIo, dayIds: string[], opts: { stateDir: string; format: DayReportFormat; out?: string; server?: string; token?: string }): Promise<number> {
+  const ids = [...new Set(dayIds)];
+  if (ids.length === 0) throw new UsageError('which day? pass one day id, or several to compare');
+  const text = opts.server
+    ? await clientFor(io, opts).call<string>('GET', ids.length === 1
+      ? `/v1/gamedays/${encodeURIComponent(ids[0] as string)}/report?format=${opts.format}`
+      : `/v1/gamedays/compare?days=${ids.map(encodeURIComponent).join(',')}&format=${opts.format}`, { raw: true })
+    : ids.length === 1
+      ? await renderDay(path.resolve(io.cwd, opts.stateDir), ids[0] as string, opts.format)
+      : await renderDays(path.resolve(io.cwd, opts.stateDir), ids, opts.format);
   if (opts.out) {
     await writeFile(path.resolve(io.cwd, opts.out), text, 'utf8');
     io.stdout.write(`${palette(io).green('✓')} ${opts.out}\n`);

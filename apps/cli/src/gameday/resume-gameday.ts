@@ -2,6 +2,7 @@ import path from 'node:path';
 import { exitCodes, UsageError } from '@faultline/core';
 import { FileJournal } from '@faultline/engine';
 import { FileDayJournal, recoverDay, replayDay, type ResumeDecision } from '@faultline/gameday';
+import { clientFor } from '../commands/remote.js';
 import type { CliIo } from '../io.js';
 import { clockOf, palette } from '../io.js';
 import { cliLogger } from '../logger.js';
@@ -11,6 +12,18 @@ import { driveDay, interactive, type GameDayRunOptions } from './run-gameday.js'
 export interface ResumeOptions extends GameDayRunOptions {
   decision?: ResumeDecision;
   force?: boolean;
+  server?: string;
+  token?: string;
+}
+
+/** `--server`: the controller reverts (through run adoption) and goes on; this only tells it the decision. */
+async function resumeOnController(io: CliIo, dayId: string | undefined, opts: ResumeOptions): Promise<number> {
+  if (!dayId) throw new UsageError('which day? pass its id (list them with GET /v1/gamedays)');
+  const decision = opts.decision ?? (opts.yes ? 'continue' : undefined);
+  if (!decision) throw new UsageError('with --server, pass --decision continue|retry|end (or --yes to continue)');
+  await clientFor(io, opts).call('POST', `/v1/gamedays/${encodeURIComponent(dayId)}/resume`, { body: { decision, ...(opts.yes ? { unattended: true } : {}) } });
+  io.stdout.write(`${palette(io).green('✓')} game day ${dayId} resumed on the controller (${decision}); follow it with GET /v1/gamedays/${dayId}/events\n`);
+  return 0;
 }
 
 /** The unfinished day that started last, when no id is given. */
@@ -47,6 +60,7 @@ function askKey(stdin: NodeJS.ReadStream, keys: Record<string, ResumeDecision>):
  * continue with the next step, retry the interrupted step, or end the day.
  */
 export async function gamedayResumeCommand(io: CliIo, dayIdArg: string | undefined, opts: ResumeOptions): Promise<number> {
+  if (opts.server) return resumeOnController(io, dayIdArg, opts);
   const p = palette(io);
   const stateDir = path.resolve(io.cwd, opts.stateDir);
   const clock = clockOf(io);

@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { newRunId, type JournalEvent, type Registry } from '@faultline/core';
+import { newRunId, UsageError, type JournalEvent, type Registry } from '@faultline/core';
 import { Engine, FileJournal } from '@faultline/engine';
 import { DayRunner, FileDayJournal, type DayOutcome, type DayResult, type DayRunnerOptions, type GameDay } from '@faultline/gameday';
 import type { CliIo } from '../io.js';
@@ -18,10 +18,18 @@ export interface GameDayRunOptions {
   markdown?: string;
   kubeconfig?: string;
   context?: string;
+  startAt?: string;
 }
 
 /** Exit codes of a day: 0 passed, 1 failed, 2 stopped/halted/aborted, 4 revert-pending. */
 export const dayExitCodes: Record<DayOutcome, number> = { passed: 0, failed: 1, stopped: 2, halted: 2, aborted: 2, 'revert-pending': 4 };
+
+/** `--start-at`: an ISO 8601 time with a zone (no local-time guessing). */
+export function startTime(text: string): number {
+  const ms = /(Z|[+-]\d\d:?\d\d)$/i.test(text.trim()) ? Date.parse(text) : NaN;
+  if (Number.isNaN(ms)) throw new UsageError(`--start-at wants an ISO 8601 time with a zone, e.g. 2026-03-01T09:30:00Z, got "${text}"`);
+  return ms;
+}
 
 /** True when someone can answer gates: stdin and stdout are terminals and --yes was not given. */
 export function interactive(io: CliIo, yes: boolean | undefined): boolean {
@@ -31,7 +39,7 @@ export function interactive(io: CliIo, yes: boolean | undefined): boolean {
 /** `faultline gameday run FILE`: the whole day at the keyboard (or unattended with --yes / without a TTY). */
 export async function gamedayRunCommand(io: CliIo, file: string, opts: GameDayRunOptions): Promise<number> {
   const loaded = await loadGameDay(file, { cwd: io.cwd, env: io.env, ...(opts.kubeconfig ? { kubeconfig: opts.kubeconfig } : {}), ...(opts.context ? { context: opts.context } : {}) });
-  return driveDay(io, loaded.day, loaded.registry, opts, { source: path.resolve(io.cwd, file) });
+  return driveDay(io, loaded.day, loaded.registry, opts, { source: path.resolve(io.cwd, file), ...(opts.startAt ? { startsAtMs: startTime(opts.startAt) } : {}) });
 }
 
 /**
@@ -43,7 +51,7 @@ export async function driveDay(
   day: GameDay,
   registry: Registry,
   opts: GameDayRunOptions,
-  extra: Pick<DayRunnerOptions, 'resume' | 'source'>,
+  extra: Pick<DayRunnerOptions, 'resume' | 'source' | 'origin' | 'startsAtMs'>,
 ): Promise<number> {
   const stateDir = path.resolve(io.cwd, opts.stateDir);
   const clock = clockOf(io);

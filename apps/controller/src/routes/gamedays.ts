@@ -1,9 +1,10 @@
 import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { ConflictError, NotFoundError, type JournalEvent, type Registry } from '@faultline/core';
-import { buildDayReport, gateAnswers, parseGameDay, renderDayHtml, renderDayMarkdown, resolveGameDay, type DayEvent } from '@faultline/gameday';
+import { ConflictError, type Registry } from '@faultline/core';
+import { gateAnswers, parseGameDay, renderDayHtml, renderDayMarkdown, resolveGameDay, type DayEvent } from '@faultline/gameday';
 import type { Store } from '@faultline/store';
 import type { GameDayHost } from '../gameday-host.js';
+import { gamedayRerunRoutes, storedDayReport } from './gamedays-rerun.js';
 
 export interface GameDaysRoutesOptions {
   store: Store;
@@ -22,6 +23,7 @@ const DayParams = Type.Object({ dayId: Type.String({ pattern: '^d[0-9a-z]{12}$' 
 export const gamedaysRoutes: FastifyPluginAsyncTypebox<GameDaysRoutesOptions> = async (app, opts) => {
   const { host, store } = opts;
   const who = (request: { actor?: { name: string } }) => request.actor?.name ?? 'anonymous (no auth)';
+  await app.register(gamedayRerunRoutes, { store, host });
 
   app.post('/v1/gamedays', {
     config: { scope: 'run', audit: 'gamedays.create' },
@@ -30,6 +32,7 @@ export const gamedaysRoutes: FastifyPluginAsyncTypebox<GameDaysRoutesOptions> = 
       body: Type.Object({
         definition: Type.String({ minLength: 1, description: 'The kind: GameDay file (YAML or JSON).' }),
         unattended: Type.Optional(Type.Boolean({ description: 'Gates take their defaults at once and checklists are not waited for (rehearsal, CI). Default false.' })),
+        startAt: Type.Optional(Type.String({ format: 'date-time', description: 'Begin the steps at this time (the day is created now; notify heads-up goes out before). Default: at once.' })),
       }, { additionalProperties: false }),
     },
   }, async (request, reply) => {
@@ -44,16 +47,34 @@ export const gamedaysRoutes: FastifyPluginAsyncTypebox<GameDaysRoutesOptions> = 
         return stored.body;
       },
     });
-    const runner = host.start(day, { unattended: request.body.unattended ?? false, by: who(request) });
+    const runner = await host.start(day, { unattended: request.body.unattended ?? false, by: who(request), ...(request.body.startAt ? { startsAtMs: Date.parse(request.body.startAt) } : {}) });
     reply.header('location', `/v1/gamedays/${runner.dayId}`);
     return reply.status(202).send({ dayId: runner.dayId, name: day.metadata.name, steps: day.spec.steps.length });
   });
 
-  app.get('/v1/gamedays', { config: { scope: 'read' }, schema: { summary: 'Game days hosted by this controller' } }, async () => ({ gamedays: host.list() }));
+  app.get('/v1/gamedays', {
+    config: { scope: 'read' },
+    schema: { summary: 'Game days in the store, newest first: state running (driven by `driver`), stopped (resume it) or ended' },
+  }, async () => ({ gamedays: await host.list() }));
 
-  app.get('/v1/gamedays/:dayId', { config: { scope: 'read' }, schema: { summary: 'A game day: where it is and its journal', params: DayParams } }, async (request) => {
-    const d = host.get(request.params.dayId);
-    return { status: d.runner.status(), ...(d.done ? { outcome: d.done.outcome, reason: d.done.reason } : {}), events: await host.journal.read(request.params.dayId) };
+  app.get('/v1/gamedays/:dayId', { config: { scope: 'read' }, schema: { summary: 'A game day: where it is (or where it stopped) and its journal', params: DayParams } }, async (request) => {
+    return host.describe(request.params.dayId);
+  });
+
+  app.post('/v1/gamedays/:dayId/resume', {
+    config: { scope: 'run', audit: 'gamedays.resume' },
+    schema: {
+      summary: 'Resume a stopped day (its controller went away) on this replica: continue with the next step, retry the interrupted one, or end the day',
+      params: DayParams,
+      body: Type.Object({
+        decision: Type.Union([Type.Literal('continue'), Type.Literal('retry'), Type.Literal('end')], { description: 'What the facilitator decided.' }),
+        unattended: Type.Optional(Type.Boolean({ description: 'Gates take their defaults. Default: as the day was started.' })),
+      }, { additionalProperties: false }),
+    },
+  }, async (request, reply) => {
+    const runner = await host.resume(request.params.dayId, { decision: request.body.decision, by: who(request), ...(request.body.unattended !== undefined ? { unattended: request.body.unattended } : {}) });
+    reply.header('location', `/v1/gamedays/${runner.dayId}`);
+    return reply.status(202).send({ dayId: runner.dayId, decision: request.body.decision });
   });
 
   app.post('/v1/gamedays/:dayId/notes', {
@@ -64,7 +85,7 @@ export const gamedaysRoutes: FastifyPluginAsyncTypebox<GameDaysRoutesOptions> = 
       body: Type.Object({ text: Type.String({ minLength: 1, maxLength: 4000 }) }, { additionalProperties: false }),
     },
   }, async (request, reply) => {
-    const event = await host.running(request.params.dayId).note(request.body.text, who(request));
+    const event = await (await host.running(request.params.dayId)).note(request.body.text, who(request));
     return reply.status(201).send(event);
   });
 
@@ -76,7 +97,7 @@ export const gamedaysRoutes: FastifyPluginAsyncTypebox<GameDaysRoutesOptions> = 
       body: Type.Object({ answer: Answer, note: Type.Optional(Type.String({ maxLength: 4000 })) }, { additionalProperties: false }),
     },
   }, async (request) => {
-    const runner = host.running(request.params.dayId);
+    const runner = await host.running(request.params.dayId);
     const ok = runner.answerGate(request.body.answer, { by: who(request), ...(request.body.note ? { note: request.body.note } : {}) });
     if (!ok) throw new ConflictError(`no gate is waiting in game day ${request.params.dayId} (it is at ${runner.status().kind ?? 'no'} step)`);
     return { answered: request.body.answer };
@@ -87,7 +108,7 @@ export const gamedaysRoutes: FastifyPluginAsyncTypebox<GameDaysRoutesOptions> = 
       config: { scope: 'run', audit: `gamedays.${action}` },
       schema: { summary, params: DayParams, body: Type.Optional(Type.Object({ reason: Type.Optional(Type.String({ maxLength: 500 })) }, { additionalProperties: false })) },
     }, async (request) => {
-      const runner = host.running(request.params.dayId);
+      const runner = await host.running(request.params.dayId);
       const by = who(request);
       const reason = request.body?.reason;
       if (action === 'halt') runner.halt(reason ?? `halted by ${by}`, by);
@@ -102,10 +123,7 @@ export const gamedaysRoutes: FastifyPluginAsyncTypebox<GameDaysRoutesOptions> = 
     config: { scope: 'read' },
     schema: { summary: 'The day report: html (self-contained), md or json', params: DayParams, querystring: Type.Object({ format: Type.Optional(Type.Union([Type.Literal('html'), Type.Literal('md'), Type.Literal('json')])) }) },
   }, async (request, reply) => {
-    const events = await host.journal.read(request.params.dayId).catch(() => { throw new NotFoundError(`game day ${request.params.dayId} does not exist`); });
-    const runs = new Map<string, JournalEvent[]>();
-    for (const e of events) if (e.type === 'step-run') runs.set(e.runId, await store.read(e.runId));
-    const report = buildDayReport(events, runs);
+    const { report, events } = await storedDayReport(host, store, request.params.dayId);
     const format = request.query.format ?? 'html';
     if (format === 'json') return report;
     reply.type(format === 'html' ? 'text/html; charset=utf-8' : 'text/markdown; charset=utf-8');
@@ -117,7 +135,7 @@ export const gamedaysRoutes: FastifyPluginAsyncTypebox<GameDaysRoutesOptions> = 
     schema: { summary: 'Server-Sent Events: the game-day journal, live (from the start; Last-Event-ID resumes)', params: DayParams },
   }, async (request, reply) => {
     const { dayId } = request.params;
-    host.get(dayId);
+    await host.describe(dayId); // 404 for an unknown day before the stream starts
     const last = Number(request.headers['last-event-id'] ?? 0) || 0;
     reply.hijack();
     const raw = reply.raw;

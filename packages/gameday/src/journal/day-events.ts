@@ -8,7 +8,9 @@ export type Actor = string;
 
 /** What a game day writes to its journal, in order. Everything but guard observations is fsync'ed. */
 export type DayEventBody =
-  | E<'day-created', { day: GameDay; source: string; host: string; pid: number; unattended: boolean }>
+  | E<'day-created', { day: GameDay; source: string; host: string; pid: number; unattended: boolean; origin?: DayOrigin }>
+  /** The day was started with a start time: steps begin then (heads-up notices go out before). */
+  | E<'day-waiting', { startsAt: string }>
   | E<'step-started', { step: number; kind: StepKind; title: string }>
   /** Written before the engine starts the run, so a crash right after still names the run to recover. */
   | E<'step-run', { step: number; runId: string }>
@@ -27,6 +29,14 @@ export type DayEventBody =
 
 export type DayEventType = DayEventBody['type'];
 export type DayEvent = DayEventBody & { readonly seq: number; readonly at: string; readonly dayId: string };
+
+/** A day started from a past day's plan: a rerun from one of its steps, or a clone (all steps). */
+export interface DayOrigin {
+  kind: 'rerun' | 'clone';
+  dayId: string;
+  /** 0-based: steps before it are journaled skipped in the new day. */
+  fromStep: number;
+}
 
 /** What the facilitator chose when resuming a day that stopped mid-step. */
 export type ResumeDecision = 'continue' | 'retry' | 'end';

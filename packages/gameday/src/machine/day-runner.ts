@@ -1,13 +1,14 @@
 import os from 'node:os';
 import {
-  silentLogger, sleep, systemClock, toErrorInfo,
-  type AbortSource, type Clock, type Experiment, type Logger, type Registry, type RunState,
+  notifyDefaults, silentLogger, sleep, systemClock, toErrorInfo,
+  type AbortSource, type Clock, type Experiment, type Logger, type Registry, type RunState, type SecretResolver,
 } from '@faultline/core';
-import { GuardLoop, type RunHandle, type RunResult } from '@faultline/engine';
+import { defaultSecretResolver, GuardLoop, type RunHandle, type RunResult } from '@faultline/engine';
+import { DayNotifier } from '../notify/day-notifier.js';
 import type { DayOutcome, GameDay, GameDayStep, GateAnswer, GateStep, StepStatus } from '../model.js';
 import { experimentOf } from '../spec/resolve-gameday.js';
 import {
-  newDayId, type Actor, type DayEvent, type DayEventBody, type DayJournal, type RecoveredStep, type ResumeDecision,
+  newDayId, type Actor, type DayEvent, type DayEventBody, type DayJournal, type DayOrigin, type RecoveredStep, type ResumeDecision,
 } from '../journal/day-events.js';
 import { decideOutcome } from './outcome.js';
 
@@ -41,6 +42,14 @@ export interface DayRunnerOptions {
     decision: ResumeDecision; by: Actor; recovered: RecoveredStep[];
   };
   dayId?: string;
+  /** A new day from a past day's plan (see planRerun): steps before `origin.fromStep` are journaled skipped. */
+  origin?: DayOrigin;
+  /** Resolves secret references of `notify:` webhook URLs and keys (default: environment and files). */
+  secrets?: SecretResolver;
+  /** Hosts `notify:` webhooks may call (the controller's allow-list); undefined allows any. */
+  allowHosts?: readonly string[];
+  /** Epoch ms when the steps begin (a new day only): the day is journaled at once, `heads-up` notices go out `headsUp` before. */
+  startsAtMs?: number;
   /** How often waits re-read the clock (real milliseconds). Default 200. */
   pollMs?: number;
 }
@@ -94,12 +103,24 @@ export class DayRunner {
   private wake: (() => void) | undefined;
   private finished = false;
   private journalTail: Promise<unknown> = Promise.resolve();
+  private readonly notifier: DayNotifier | undefined;
+  private dayEnded = false;
 
   constructor(private readonly opts: DayRunnerOptions) {
     this.clock = opts.clock ?? systemClock;
     this.log = opts.log ?? silentLogger;
     this.dayId = opts.resume?.dayId ?? opts.dayId ?? newDayId();
     this.statuses = new Map(opts.resume?.statuses ?? []);
+    const notify = opts.day.spec.notify ?? [];
+    this.notifier = notify.length ? new DayNotifier({
+      specs: notify, day: opts.day, unattended: opts.unattended ?? false, startsLater: !opts.resume && opts.startsAtMs !== undefined && opts.startsAtMs > this.clock.nowMs(), secrets: opts.secrets ?? defaultSecretResolver(), clock: this.clock, log: this.log,
+      ...(opts.allowHosts ? { allowHosts: opts.allowHosts } : {}),
+      // A failed delivery is noted in the day; only the day-ended notice's own failure (after the end) is just logged.
+      report: async (text) => {
+        if (this.dayEnded) return;
+        await this.append({ type: 'note', text, by: 'faultline notify' }).then(() => undefined, (err: unknown) => this.log.warn({ err: toErrorInfo(err).message }, 'could not journal a notify failure'));
+      },
+    }) : undefined;
     this.done = this.execute();
   }
 
@@ -201,6 +222,8 @@ export class DayRunner {
     const p = this.journalTail.then(() => this.opts.journal.append(this.dayId, body));
     this.journalTail = p.catch(() => undefined);
     return p.then((e) => {
+      if (e.type === 'day-ended') this.dayEnded = true;
+      this.notifier?.observe(e);
       try {
         this.opts.onEvent?.(e);
       } catch (err) {
@@ -244,7 +267,13 @@ export class DayRunner {
     try {
       const resume = this.opts.resume;
       if (!resume) {
-        await this.append({ type: 'day-created', day, source: this.opts.source ?? 'api', host: os.hostname(), pid: process.pid, unattended: this.opts.unattended ?? false });
+        const origin = this.opts.origin;
+        await this.append({ type: 'day-created', day, source: this.opts.source ?? 'api', host: os.hostname(), pid: process.pid, unattended: this.opts.unattended ?? false, ...(origin ? { origin } : {}) });
+        if (this.opts.startsAtMs !== undefined && this.opts.startsAtMs > this.clock.nowMs()) await this.waitForStart(this.opts.startsAtMs);
+        for (let i = 0; i < (origin?.fromStep ?? 0) && i < steps.length; i++) {
+          this.statuses.set(i, 'skipped');
+          await this.append({ type: 'step-ended', step: i, status: 'skipped', reason: `${origin?.kind} of day ${origin?.dayId} from step ${(origin?.fromStep ?? 0) + 1}: not run again` });
+        }
       } else {
         await this.append({ type: 'resumed', by: resume.by, pid: process.pid, host: os.hostname(), fromStep: resume.fromStep, decision: resume.decision, recovered: resume.recovered });
         if (resume.decision === 'end') this.stopInfo = { outcome: 'halted', reason: `ended by ${resume.by} when resuming`, source: 'halt' };
@@ -267,7 +296,7 @@ export class DayRunner {
         guards.start();
       }
 
-      for (let i = this.opts.resume?.fromStep ?? 0; i < steps.length; i++) {
+      for (let i = this.opts.resume?.fromStep ?? this.opts.origin?.fromStep ?? 0; i < steps.length; i++) {
         const step = steps[i] as GameDayStep;
         if (this.stopInfo) break;
         if (skipNext) {
@@ -308,6 +337,8 @@ export class DayRunner {
           await this.append({ type: 'step-ended', step: i, status: 'not-run', reason: `the day ended before this step (${end.outcome})` });
         }
       }
+      // Deliveries still in flight finish first, so their failures are noted in the day before it ends.
+      await this.notifier?.flush();
       await this.append({ type: 'day-ended', outcome: end.outcome, reason: end.reason });
       result = { dayId: this.dayId, outcome: end.outcome, reason: end.reason, steps: new Map(this.statuses) };
     } catch (err) {
@@ -321,7 +352,27 @@ export class DayRunner {
       this.currentStep = undefined;
       this.run = undefined;
     }
+    // The last notices (day-ended) go out before the day is reported done; each is bounded by its timeout and retries.
+    await this.notifier?.flush();
     return result;
+  }
+
+  /** Until the start time (a halt or signal ends the wait): each webhook's heads-up goes out when its lead time comes. */
+  private async waitForStart(startsAtMs: number): Promise<void> {
+    await this.append({ type: 'day-waiting', startsAt: new Date(startsAtMs).toISOString() });
+    this.endsAtMs = startsAtMs;
+    const due = (this.opts.day.spec.notify ?? []).filter((n) => n.on.includes('heads-up'))
+      .map((spec) => ({ spec, atMs: startsAtMs - (spec.headsUpMs ?? notifyDefaults.headsUpMs) }));
+    while (!this.stopInfo && this.clock.nowMs() < startsAtMs) {
+      const now = this.clock.nowMs();
+      const ready = due.filter((d) => d.atMs <= now);
+      if (ready.length) this.notifier?.headsUp(this.dayId, new Date(startsAtMs), ready.map((d) => d.spec));
+      for (const d of ready) due.splice(due.indexOf(d), 1);
+      const next = Math.min(startsAtMs, ...due.map((d) => d.atMs));
+      await this.waitFor(() => Boolean(this.stopInfo), next);
+    }
+    this.endsAtMs = undefined;
+    if (!this.stopInfo) this.notifier?.started(this.dayId);
   }
 
   private async runStep(step: GameDayStep): Promise<StepEnd> {

@@ -1,7 +1,7 @@
 import type { JournalEvent, Json } from '@faultline/core';
 import { buildRunReport, type RunReport } from '@faultline/report';
 import type { DayOutcome, GameDayStep, GateAnswer, StepKind, StepStatus } from '../model.js';
-import type { DayEvent } from '../journal/day-events.js';
+import type { DayEvent, DayOrigin } from '../journal/day-events.js';
 import { replayDay } from '../journal/replay-day.js';
 
 export interface DayNote { at: string; text: string; by: string; step?: number }
@@ -49,6 +49,8 @@ export interface DayReport {
   labels: Record<string, string>;
   outcome: DayOutcome | 'running';
   reason: string;
+  /** A rerun or clone of another day. */
+  origin?: DayOrigin;
   startedAt: string;
   endedAt: string;
   durationMs: number;
@@ -98,7 +100,7 @@ export function buildDayReport(events: readonly DayEvent[], runs: ReadonlyMap<st
     const step = 'step' in e && typeof e.step === 'number' ? steps[e.step] : undefined;
     switch (e.type) {
       case 'day-created':
-        timeline.push({ at: e.at, kind: 'day', text: `day started${e.unattended ? ' (unattended: gates took their defaults)' : ''}` });
+        timeline.push({ at: e.at, kind: 'day', text: `day started${e.origin ? ` (${e.origin.kind} of day ${e.origin.dayId} from step ${e.origin.fromStep + 1})` : ''}${e.unattended ? ' (unattended: gates took their defaults)' : ''}` });
         break;
       case 'resumed':
         timeline.push({ at: e.at, kind: 'resume', text: `resumed by ${e.by}: ${e.decision} from step ${e.fromStep + 1}${e.recovered.length ? ` (${e.recovered.map((r) => `step ${r.step + 1}: ${r.detail}`).join('; ')})` : ''}` });
@@ -191,6 +193,7 @@ export function buildDayReport(events: readonly DayEvent[], runs: ReadonlyMap<st
     ...(day.spec.description ? { description: day.spec.description } : {}),
     labels: { ...m.labels },
     outcome: replayed.ended?.outcome ?? 'running',
+    ...(first.type === 'day-created' && first.origin ? { origin: first.origin } : {}),
     reason: replayed.ended?.reason ?? (replayed.inFlight ? `the day stopped during step ${replayed.inFlight.step + 1} and was not resumed; run \`faultline gameday resume ${first.dayId}\`` : 'the day has not ended'),
     startedAt: first.at,
     endedAt: last.at,

@@ -1,6 +1,7 @@
 import { API_VERSION, Duration, KEBAB_NAME, Labels, StringEnum } from '@faultline/spec';
 import { Type, type TSchema } from '@sinclair/typebox';
-import { expectableOutcomes, gateAnswers } from '../model.js';
+import { notifySchema } from '@faultline/core';
+import { dayNotifyEvents, expectableOutcomes, gateAnswers } from '../model.js';
 
 /** The keys that say what a step is; every step has exactly one. */
 export const stepKindKeys = ['experiment', 'gate', 'wait', 'checklist'] as const;
@@ -68,6 +69,13 @@ export const gameDaySchema: TSchema = Type.Object(
         description: Type.Optional(Type.String({ description: 'What the day is for.' })),
         guards: Type.Optional(Type.Unsafe<unknown[]>({ type: 'array', description: 'Guards watched for the whole day (same format as an experiment\'s guards); a breach aborts the current step and stops the day.' })),
         steps: Type.Array(StepSchema, { minItems: 1, description: 'The steps, in order.' }),
+        notify: Type.Optional(notifySchema({
+          headsUp: true,
+          events: {
+            names: dayNotifyEvents,
+            description: 'Day events to send: heads-up (before a day started with a start time), day-started, step-started, step-ended, gate-waiting (a gate waits for the facilitator), day-ended, day-aborted (aborted, halted or revert-pending). Default: all of them.',
+          },
+        })),
       },
       { additionalProperties: false, description: 'What the day does.' },
     ),

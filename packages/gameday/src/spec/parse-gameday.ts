@@ -1,10 +1,10 @@
-import { parseDuration, SpecInvalidError, type Experiment, type Registry, type SpecIssue } from '@faultline/core';
+import { normalizeNotify, parseDuration, SpecInvalidError, type Experiment, type Registry, type SpecIssue } from '@faultline/core';
 import {
   expandEnvironment, formatPath, guardListIssues, makeIssue, MAX_DURATION_MS, normalizeExperiment, normalizeGuard, parseDocuments,
   sortIssues, validateExperimentDocument, validateWithSchema,
   type Environment, type Locator, type PathSegment, type SourceDocument,
 } from '@faultline/spec';
-import { gameDayDefaults, type ExpectedOutcome, type GameDay, type GameDayStep, type GateAnswer } from '../model.js';
+import { dayNotifyEvents, gameDayDefaults, type ExpectedOutcome, type GameDay, type GameDayStep, type GateAnswer } from '../model.js';
 import { gameDaySchema, stepKindKeys } from './gameday-schema.js';
 export { looksLikeGameDay } from './detect.js';
 
@@ -125,6 +125,7 @@ function normalizeGameDay(doc: Obj): GameDay {
       ...(typeof spec['description'] === 'string' ? { description: spec['description'] } : {}),
       guards: ((spec['guards'] as Obj[] | undefined) ?? []).map((g) => normalizeGuard(g)),
       steps,
+      ...(Array.isArray(spec['notify']) && spec['notify'].length ? { notify: normalizeNotify(spec['notify'] as Obj[], dayNotifyEvents) } : {}),
     },
   };
 }

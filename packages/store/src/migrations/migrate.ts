@@ -4,12 +4,14 @@ import type { Dialect } from '../dialects/dialect.js';
 import { StoreSchemaError } from '../errors.js';
 import { initialMigration } from './0001-initial.js';
 import { runOwnershipMigration } from './0002-run-ownership.js';
+import { gamedaysMigration } from './0003-gamedays.js';
 
 /** Every migration this build knows, in order. Names sort lexically; never rename or edit a shipped one. */
 export function migrations(dialect: Dialect): Record<string, Migration> {
   return {
     '0001-initial': initialMigration(dialect),
     '0002-run-ownership': runOwnershipMigration(),
+    '0003-gamedays': gamedaysMigration(),
   };
 }
 

@@ -56,3 +56,10 @@ export async function isCurrent(ctx: StoreContext, name: string, token: number):
     .executeTakeFirst();
   return row !== undefined;
 }
+
+/** The lease as it stands: its holder while unexpired, undefined when free, expired or unknown. */
+export async function getLease(ctx: StoreContext, name: string): Promise<Lease | undefined> {
+  const row = await ctx.db.selectFrom('leases').selectAll().where('name', '=', name).where('holder', 'is not', null)
+    .where('expires_at', '>', ctx.now().toISOString()).executeTakeFirst();
+  return row && row.holder !== null ? { name: row.name, holder: row.holder, fencingToken: Number(row.fencing_token), expiresAt: new Date(row.expires_at) } : undefined;
+}
