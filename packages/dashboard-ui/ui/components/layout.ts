@@ -18,7 +18,7 @@ export function Layout({ page, children }: { page: string; children: ComponentCh
     location.assign('/ui/login');
   };
   return html`
-    <a class="skip" href="#main">Skip to content</a>
+    <a class="skip-link" href="#main">Skip to content</a>
     <header class="top">
       <a class="brand" href="/ui/runs" aria-label="Faultline home"><img src="/ui/assets/favicon.svg" alt="" width="22" height="22" /> Faultline</a>
       <nav aria-label="Main">
