@@ -6,7 +6,7 @@ export { latestSchemaVersion } from './migrations/migrate.js';
 export { runSources, tokenScopes } from './store.js';
 export type {
   Store, RunStore, JournalStore, ExperimentStore, TokenStore, AuditStore, HaltStore, ScheduleStore,
-  RunSource, RunRecord, NewRun, RunQuery, RunPage, ExperimentRecord, TokenScope, TokenRecord, AuditEntry, NewAuditEntry,
+  RunSource, RunRecord, NewRun, RunQuery, RunPage, PruneCriteria, PruneResult, ExperimentRecord, TokenScope, TokenRecord, AuditEntry, NewAuditEntry,
   HaltState, FireDecision, ScheduleFire, ScheduleRecord, RunOwnershipStore, RunOwner, RunFence, AdoptableRun,
 } from './store.js';
 export type { SqliteOptions } from './dialects/sqlite.js';
