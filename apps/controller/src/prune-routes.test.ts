@@ -1,4 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import fc from 'fast-check';
 import type { FastifyInstance } from 'fastify';
 import { createManualClock, createRegistry, type ManualClock, type RunState } from '@faultline/core';
 import { openStore, type Store } from '@faultline/store';
@@ -130,6 +131,26 @@ describe('POST /v1/runs:prune', () => {
     expect(bad.json().message).toContain('not a duration');
     expect((await prune({ keep: -1 })).statusCode).toBe(400);
     expect((await prune({ keep: 1, everything: true })).statusCode).toBe(400);
+    expect((await prune({ olderThan: '99999999999h' })).json().message).toContain('longer than 100 years');
+  });
+});
+
+describe('prune bodies (fuzz, fixed seed)', () => {
+  it('never answers 5xx, and never deletes an unfinished run, whatever the body', async () => {
+    await storedRun('r0000000000z1', finished);
+    await storedRun('r0000000000z2', revertPending);
+    const duration = fc.oneof(fc.string(), fc.tuple(fc.nat({ max: 10 ** 12 }), fc.constantFrom('d', 'w', 'h', 'm', 's', 'ms', 'us', 'y', '')).map(([n, u]) => `${n}${u}`));
+    const body = fc.oneof(
+      fc.record({ olderThan: fc.oneof(duration, fc.jsonValue()), keep: fc.oneof(fc.integer(), fc.double(), fc.jsonValue()), dryRun: fc.oneof(fc.boolean(), fc.jsonValue()) }, { requiredKeys: [] }),
+      fc.jsonValue(),
+    );
+    await fc.assert(fc.asyncProperty(body, async (payload) => {
+      const res = await app.inject({ method: 'POST', url: '/v1/runs:prune', headers: { ...auth(admin), 'content-type': 'application/json' }, payload: JSON.stringify(payload) });
+      expect(res.statusCode, res.body).toBeLessThan(500);
+      if (res.statusCode === 200) expect(typeof res.json().count).toBe('number');
+      else expect(res.json().code).toEqual(expect.any(String));
+      expect((await store.getRun('r0000000000z2'))?.state).toBe('revert-pending');
+    }), { seed: 19, numRuns: 150 });
   });
 });
 

@@ -14,6 +14,7 @@ export interface RetentionOptions {
 }
 
 const DAYS_RE = /^(\d{1,5})(d|w)$/;
+const MAX_RETENTION_MS = 100 * 366 * 86_400_000;
 
 /**
  * A retention age: `90d`, `2w`, or any experiment duration (`12h`, `30m`). Throws UsageError naming the
@@ -30,6 +31,7 @@ export function parseRetention(text: string, where: string): number {
     }
   })();
   if (!Number.isFinite(ms) || ms <= 0) throw new UsageError(`${where} "${text}" is not a duration`, { hint: 'Use a number with a unit: 90d, 2w, 12h, 30m.' });
+  if (ms > MAX_RETENTION_MS) throw new UsageError(`${where} "${text}" is longer than 100 years`, { hint: 'Use a shorter age, e.g. 365d; to keep runs forever, leave retention off.' });
   return ms;
 }
 

@@ -8,6 +8,7 @@ const nav = [
   { page: 'runs', href: '/ui/runs', label: 'Runs', match: ['runs', 'run'] },
   { page: 'experiments', href: '/ui/experiments', label: 'Experiments', match: ['experiments', 'experiment'] },
   { page: 'schedules', href: '/ui/schedules', label: 'Schedules', match: ['schedules', 'schedule'] },
+  { page: 'gamedays', href: '/ui/gamedays', label: 'Game days', match: ['gamedays', 'gameday'] },
   { page: 'audit', href: '/ui/audit', label: 'Audit log', match: ['audit'], admin: true },
 ];
 
