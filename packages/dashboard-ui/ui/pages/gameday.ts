@@ -1,7 +1,7 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { api, can, type ApiError } from '../api.js';
 import { when } from '../format.js';
-import { foldDay, type DayEventView, type StepView } from '../gameday-model.js';
+import { foldDay, type DayEventView, type StepView } from '../../src/gameday-model.js';
 import { html } from '../html.js';
 import { useApp } from '../session.js';
 
