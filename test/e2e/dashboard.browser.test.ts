@@ -225,7 +225,7 @@ spec:
     }
   }, TEST_TIMEOUT_MS);
 
-  it('answers unknown pages with a 404 page, and the audit and schedules pages render', async () => {
+  it('answers unknown pages with a 404 page, and the audit page renders', async () => {
     const { context, page, problems } = await signedIn(stack.tokens.admin);
     const res = await page.goto(`${stack.url}/ui/no-such-page`);
     expect(res?.status()).toBe(404);
