@@ -225,7 +225,7 @@ spec:
     }
   }, TEST_TIMEOUT_MS);
 
-  it('answers unknown pages with a 404 page, and the audit and schedules pages render', async () => {
+  it('answers unknown pages with a 404 page, and the audit page renders', async () => {
     const { context, page, problems } = await signedIn(stack.tokens.admin);
     const res = await page.goto(`${stack.url}/ui/no-such-page`);
     expect(res?.status()).toBe(404);
@@ -236,21 +236,166 @@ spec:
     await poll(() => page.locator('table').textContent()).toContain('halt.set');
     expect(await axeViolations(page)).toEqual([]);
     await screenshot(page, '11-audit');
+    // The browser logs the 404 status of the page itself; nothing else may go wrong.
+    expect(problems.filter((p) => !p.includes('status of 404'))).toEqual([]);
+    await context.close();
+  }, TEST_TIMEOUT_MS);
+
+  it('a schedule lists its next 14 days; paused, the same slots show as skipped because paused; resumed, they fire again', async () => {
+    const { context, page, problems } = await signedIn(stack.tokens.admin);
     await page.getByRole('link', { name: 'Schedules' }).click();
     await page.getByRole('heading', { name: 'Schedules' }).waitFor();
     expect(await axeViolations(page)).toEqual([]);
     await page.getByRole('link', { name: 'weekday-noon' }).click();
     // 14 days of 6-hourly slots: the weekday 12:00 ones fire, the rest say why not.
     await poll(() => page.locator('.slots li.fire').count()).toBeGreaterThanOrEqual(9);
+    // Every slot is laid out where a user sees it (a class clash once moved skipped slots off-screen).
+    const offScreenSlots = () => page.evaluate<number>(`[...document.querySelectorAll('.slots li')].filter((li) => li.getBoundingClientRect().left < 0 || li.getBoundingClientRect().width === 0).length`);
+    expect(await offScreenSlots()).toBe(0);
     expect(await page.locator('.slots li.skip').first().textContent()).toMatch(/outside-window|weekend|not-a-window-day/);
     await page.getByRole('button', { name: 'Pause' }).click();
     await poll(() => page.locator('h1 .badge').textContent()).toBe('paused');
+    // Paused: the upcoming slots stay listed, each marked as skipped because the schedule is paused.
+    await poll(() => page.locator('.slots li.skip').count()).toBeGreaterThanOrEqual(9);
+    expect(await page.locator('.slots li.fire').count()).toBe(0);
+    expect(await page.locator('#next-list').textContent()).toContain('paused');
+    expect(await offScreenSlots()).toBe(0);
+    expect(await page.getByRole('status').filter({ hasText: 'Paused' }).textContent()).toContain('none of these slots fires until the schedule is resumed');
     expect(await axeViolations(page)).toEqual([]);
-    await screenshot(page, '12-schedule');
+    await screenshot(page, '12-schedule-paused');
     await page.getByRole('button', { name: 'Resume' }).click();
     await poll(() => page.locator('h1 .badge').textContent()).toBe('active');
-    // The browser logs the 404 status of the page itself; nothing else may go wrong.
-    expect(problems.filter((p) => !p.includes('status of 404'))).toEqual([]);
+    await poll(() => page.locator('.slots li.fire').count()).toBeGreaterThanOrEqual(9);
+    await screenshot(page, '12-schedule');
+    expect(problems).toEqual([]);
     await context.close();
+  }, TEST_TIMEOUT_MS);
+
+  it('prunes history from the runs page: admin only, counts first, never deletes an active run', async () => {
+    // Three finished runs written straight into the store (as the CLI leaves them) and one holding run.
+    const store = stack.controller.store;
+    const path = ['pending', 'planning', 'checking-before', 'injecting', 'holding', 'reverting', 'checking-after', 'completed'] as const;
+    for (const runId of ['r0000000prune1', 'r0000000prune2', 'r0000000prune3']) {
+      await store.createRun({ runId, experiment: 'seeded-history', source: 'cli', labels: { case: 'prune' } });
+      for (let i = 1; i < path.length; i++) await store.append(runId, { type: 'transition', from: path[i - 1]!, to: path[i]! });
+    }
+    // Earlier tests' runs must have settled, so the count the page shows is the one the store holds.
+    await eventually(async () => expect((await apiCall<{ runs: RunView[] }>(stack, 'GET', '/v1/runs?limit=500&state=pending,planning,checking-before,injecting,holding,reverting,checking-after')).body.runs).toEqual([]));
+    const active = await apiCall<{ run: RunView }>(stack, 'POST', '/v1/runs', { experiment: 'hold-b', labels: { case: 'prune' } });
+    expect(active.status).toBe(202);
+    await eventually(async () => expect((await apiCall<RunView>(stack, 'GET', `/v1/runs/${active.body.run.runId}`)).body.state).toBe('holding'));
+    const finished = (await apiCall<{ runs: RunView[] }>(stack, 'GET', '/v1/runs?limit=500&state=completed,deviated,aborted,failed')).body.runs.length;
+    expect(finished).toBeGreaterThanOrEqual(3);
+
+    const reader = await signedIn(stack.tokens.reader);
+    expect(await reader.page.getByRole('button', { name: 'Prune history…' }).count()).toBe(0);
+    await reader.context.close();
+
+    const { context, page, problems } = await signedIn(stack.tokens.admin);
+    try {
+      await poll(() => page.locator('tr', { hasText: 'r0000000prune1' }).count()).toBe(1);
+      await page.getByRole('button', { name: 'Prune history…' }).click();
+      const dialog = page.getByRole('dialog', { name: 'Delete old runs?' });
+      await dialog.getByLabel('Ended more than this many days ago (empty: any age)').fill('');
+      await dialog.getByLabel('Always keep the newest finished runs (empty: no minimum)').fill('0');
+      await dialog.getByRole('button', { name: 'Count runs' }).click();
+      await poll(() => dialog.locator('#prune-count').textContent()).toBe(`${finished} finished runs would be deleted.`);
+      expect(await store.getRun('r0000000prune1')).toBeDefined(); // counting deletes nothing
+      expect(await axeViolations(page)).toEqual([]);
+      await screenshot(page, '13-prune-confirm');
+      // Changing the criteria asks for a fresh count before anything can be deleted.
+      await dialog.getByLabel('Always keep the newest finished runs (empty: no minimum)').fill('1');
+      expect(await dialog.getByRole('button', { name: /^Delete/ }).count()).toBe(0);
+      await dialog.getByLabel('Always keep the newest finished runs (empty: no minimum)').fill('0');
+      await dialog.getByRole('button', { name: 'Count runs' }).click();
+      await dialog.getByRole('button', { name: `Delete ${finished} runs` }).click();
+      await poll(() => dialog.locator('#prune-count').textContent()).toBe(`Deleted ${finished} runs.`);
+      await dialog.getByRole('button', { name: 'Close' }).click();
+      await poll(() => page.locator('tr', { hasText: 'r0000000prune1' }).count()).toBe(0);
+      expect(await page.locator('tr', { hasText: active.body.run.runId }).count()).toBe(1);
+      await screenshot(page, '14-runs-after-prune');
+      expect(await store.getRun('r0000000prune2')).toBeUndefined();
+      expect(await store.read('r0000000prune2')).toEqual([]);
+      expect((await store.getRun(active.body.run.runId))?.state).toBe('holding');
+      const audit = await apiCall<{ entries: Array<{ action: string; actorName?: string; details: { count?: number } }> }>(stack, 'GET', '/v1/audit?limit=20');
+      expect(audit.body.entries.find((e) => e.action === 'runs.prune')).toMatchObject({ actorName: 'alice', details: { count: finished } });
+      expect(problems).toEqual([]);
+    } finally {
+      await context.close();
+      await apiCall(stack, 'POST', `/v1/runs/${active.body.run.runId}/abort`, { reason: 'test over' });
+    }
+  }, TEST_TIMEOUT_MS);
+
+  it('follows a game day live: gate question and answer, observations, the current step\'s run; facilitator actions by scope', async () => {
+    const hold = await apiCall(stack, 'POST', '/v1/experiments', { definition: experimentYaml({ name: 'gameday-hold', proxyApi: stack.proxy.url, proxy: 'inventory', storefrontUrl: stack.storefrontUrl, latency: '20ms', duration: '10m', every: '1s', breachAfter: 100_000 }) });
+    expect(hold.status, JSON.stringify(hold.body)).toBe(201);
+    const started = await apiCall<{ dayId: string }>(stack, 'POST', '/v1/gamedays', { definition: `apiVersion: faultline.dev/v1
+kind: GameDay
+metadata: { name: inventory-game-day, facilitator: alice, hypothesis: The storefront survives a slow inventory. }
+spec:
+  steps:
+    - title: Ready to start?
+      gate: { question: "Is the on-call channel told? Start the slow inventory step?", default: no-go, timeout: 10m }
+    - title: Slow inventory
+      experiment: { file: gameday-hold, expect: aborted }
+` });
+    expect(started.status, JSON.stringify(started.body)).toBe(202);
+    const { dayId } = started.body;
+
+    // A read-only participant may add observations but not answer the gate.
+    const reader = await signedIn(stack.tokens.reader, 'dark');
+    await reader.page.getByRole('link', { name: 'Game days' }).click();
+    await reader.page.getByRole('link', { name: 'inventory-game-day' }).click();
+    await poll(() => reader.page.locator('.gate-q').textContent()).toContain('Is the on-call channel told?');
+    expect(await reader.page.getByRole('button', { name: 'Go' }).count()).toBe(0);
+    await reader.page.getByLabel('Add an observation').fill('storefront dashboard open on the big screen');
+    await reader.page.getByRole('button', { name: 'Add note' }).click();
+    await poll(() => reader.page.locator('.notes').textContent()).toContain('viewer');
+    expect(await axeViolations(reader.page)).toEqual([]);
+    await screenshot(reader.page, '15-gameday-reader-dark');
+    expect(reader.problems).toEqual([]);
+    await reader.context.close();
+
+    const { context, page, problems } = await signedIn(stack.tokens.admin);
+    try {
+      await page.getByRole('link', { name: 'Game days' }).click();
+      await page.getByRole('heading', { name: 'Game days' }).waitFor();
+      expect(await page.locator('tr', { hasText: dayId }).textContent()).toContain('in progress');
+      expect(await axeViolations(page)).toEqual([]);
+      await page.getByRole('link', { name: 'inventory-game-day' }).click();
+      await page.waitForURL(`${stack.url}/ui/gamedays/${dayId}`);
+      const gate = page.locator('li.step').nth(0);
+      await poll(() => gate.locator('.badge').textContent()).toBe('waiting for an answer');
+      expect(await page.locator('.notes li').first().textContent()).toMatch(/\d{2}:\d{2}:\d{2}.*viewer.*\(step 1\).*big screen/);
+      expect(await axeViolations(page)).toEqual([]);
+      await screenshot(page, '16-gameday-gate');
+
+      await page.getByLabel('Note with the answer (optional)').fill('on-call told in #ops');
+      await page.getByRole('button', { name: 'Go', exact: true }).click();
+      await poll(() => gate.textContent()).toContain('Answer: go by alice');
+      expect(await gate.textContent()).toContain('on-call told in #ops');
+      const step2 = page.locator('li.step').nth(1);
+      await poll(() => step2.locator('.badge').textContent()).toBe('in progress');
+      await poll(() => step2.getByRole('link').count()).toBe(1);
+      const runId = (await step2.getByRole('link').textContent()) as string;
+      await poll(() => step2.textContent()).toContain('(holding)');
+      expect(await step2.getAttribute('aria-current')).toBe('step');
+      expect(await axeViolations(page)).toEqual([]);
+      await screenshot(page, '17-gameday-live');
+      await step2.getByRole('link').click();
+      await page.waitForURL(`${stack.url}/ui/runs/${runId}`);
+      await poll(() => page.locator('#run-state').textContent()).toBe('holding');
+      await page.goBack();
+
+      await apiCall(stack, 'POST', `/v1/gamedays/${dayId}/halt`, { reason: 'game day over' });
+      await poll(() => page.locator('#day-state').textContent()).toBe('halted');
+      await poll(() => step2.locator('.badge').textContent()).toBe('aborted');
+      expect((await apiCall<RunView>(stack, 'GET', `/v1/runs/${runId}`)).body.phase).toBe('finished');
+      expect(await page.getByLabel('Add an observation').count()).toBe(0);
+      await screenshot(page, '18-gameday-halted');
+      expect(problems).toEqual([]);
+    } finally {
+      await context.close();
+    }
   }, TEST_TIMEOUT_MS);
 });

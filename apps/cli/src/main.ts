@@ -105,6 +105,7 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
     .option('--owner-ttl <ms>', 'owner lease of each hosted run; another replica adopts and reverts the run when it is not renewed for this long', int('--owner-ttl'), 15_000)
     .option('--adopt-every <ms>', 'how often to look for runs whose owner stopped renewing', int('--adopt-every'), 5_000)
     .option('--rate-limit <n>', 'requests per minute per token (per address without one); 0 turns the limit off', int('--rate-limit'), 600)
+    .option('--retention <age>', 'delete finished runs (and their journals) that ended longer ago than this, e.g. 90d; checked hourly by the scheduler leader; never active or revert-pending runs (default: keep forever)')
     .option('-v, --verbose', 'request and structured logs on stderr')
     .action(async (o) => { code = await (await import('./commands/server.js')).serverCommand(io, o); });
 

@@ -80,7 +80,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     await app.register(dashboardPlugin, { store: deps.store, registry: deps.registry, parse, authRequired: deps.authRequired ?? true, clock: deps.clock ?? systemClock, ...(deps.dashboardAssetsDir ? { assetsDir: deps.dashboardAssetsDir } : {}) });
   }
   await app.register(healthRoutes, { store: deps.store, ready: deps.ready ?? (() => true), metrics: () => deps.metrics.registry.metrics() });
-  await app.register(runsRoutes, { store: deps.store, runHost: deps.runHost, parse, ...(deps.ssePollMs ? { ssePollMs: deps.ssePollMs } : {}) });
+  await app.register(runsRoutes, { store: deps.store, runHost: deps.runHost, parse, clock: deps.clock ?? systemClock, ...(deps.ssePollMs ? { ssePollMs: deps.ssePollMs } : {}) });
   await app.register(experimentsRoutes, { store: deps.store, parse });
   await app.register(adminRoutes, { store: deps.store, runHost: deps.runHost });
   await app.register(runForgetRoutes, { store: deps.store, runHost: deps.runHost });

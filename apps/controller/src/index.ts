@@ -5,3 +5,4 @@ export type { ControllerOptions, Controller } from './server.js';
 export { RunHost } from './run-host.js';
 export { ControllerMetrics } from './metrics.js';
 export { GameDayHost } from './gameday-host.js';
+export { RetentionService, parseRetention, RETENTION_ACTOR } from './retention.js';

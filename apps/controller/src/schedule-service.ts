@@ -138,10 +138,16 @@ export class ScheduleService {
     const rec = await this.get(idOrName);
     return this.deps.store.listScheduleFires(rec.scheduleId, { limit });
   }
-  /** Next fire times between from and to, with the reason each other candidate is skipped. */
-  async preview(idOrName: string, range: { from: Date; to: Date; limit?: number }): Promise<SchedulePreview> {
+  /**
+   * Next fire times between from and to, with the reason each other candidate is skipped. A paused
+   * schedule skips every slot (reason `paused`); with `asIfActive` the slots are those it would have if
+   * resumed, and `paused` says that none of them fires while it stays paused.
+   */
+  async preview(idOrName: string, range: { from: Date; to: Date; limit?: number; asIfActive?: boolean }): Promise<SchedulePreview & { paused: boolean }> {
     const stored = this.stored(await this.get(idOrName));
-    const calendars = await loadCalendars(stored.schedule, { timeoutMs: 5000 });
-    return preview(stored.schedule, { from: range.from, to: range.to, calendars, ...(range.limit ? { limit: range.limit } : {}) });
+    const paused = stored.schedule.spec.paused;
+    const schedule: Schedule = range.asIfActive && paused ? { ...stored.schedule, spec: { ...stored.schedule.spec, paused: false } } : stored.schedule;
+    const calendars = await loadCalendars(schedule, { timeoutMs: 5000 });
+    return { ...preview(schedule, { from: range.from, to: range.to, calendars, ...(range.limit ? { limit: range.limit } : {}) }), paused };
   }
 }

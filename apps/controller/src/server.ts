@@ -11,6 +11,7 @@ import { RunHost } from './run-host.js';
 import { GameDayHost } from './gameday-host.js';
 import { ScheduleService } from './schedule-service.js';
 import { experimentParser } from './experiment-parser.js';
+import { RetentionService } from './retention.js';
 
 export interface ControllerOptions {
   host?: string;
@@ -45,11 +46,17 @@ export interface ControllerOptions {
   secretSources?: readonly SecretSource[];
   /** How often to sweep tagged leftovers of finished runs (ms, default 300000; 0 = only at start-up). */
   sweepEveryMs?: number;
+  /** Delete finished runs that ended longer ago than this (ms), on the scheduler leader only. Default: keep forever. */
+  retentionMs?: number;
+  /** How often retention sweeps (ms, default hourly). */
+  retentionEveryMs?: number;
 }
 
 export interface Controller {
   url: string;
   app: FastifyInstance;
+  /** Present when `retentionMs` is set. */
+  retention?: RetentionService;
   store: Store;
   runHost: RunHost;
   registry: Registry;
@@ -105,14 +112,19 @@ export async function startController(opts: ControllerOptions = {}): Promise<Con
 
   const url = await app.listen({ host: opts.host ?? '127.0.0.1', port: opts.port ?? 8080 });
   if (opts.scheduler !== false) schedules.start();
+  const retention = opts.retentionMs !== undefined
+    ? new RetentionService({ store, clock, log, maxAgeMs: opts.retentionMs, isLeader: () => schedules.status().leader, ...(opts.retentionEveryMs ? { everyMs: opts.retentionEveryMs } : {}) })
+    : undefined;
+  retention?.start();
   ready = true;
   let closing: Promise<void> | undefined;
   return {
-    url, app, store, runHost, registry, recovery,
+    url, app, store, runHost, registry, recovery, ...(retention ? { retention } : {}),
     close(reason) {
       closing ??= (async () => {
         ready = false;
         clearInterval(haltWatch);
+        await retention?.stop();
         await schedules.stop();
         await gamedays.close(reason);
         await runHost.close(reason);

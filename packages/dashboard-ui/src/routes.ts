@@ -11,6 +11,8 @@ export type DashboardRoute =
   | { readonly page: 'experiment'; readonly name: string }
   | { readonly page: 'schedules' }
   | { readonly page: 'schedule'; readonly id: string }
+  | { readonly page: 'gamedays' }
+  | { readonly page: 'gameday'; readonly dayId: string }
   | { readonly page: 'audit' }
   | { readonly page: 'login' }
   | { readonly page: 'not-found'; readonly path: string };
@@ -23,6 +25,8 @@ const patterns: ReadonlyArray<readonly [RegExp, (m: RegExpExecArray) => Dashboar
   [/^\/experiments\/([^/]{1,253})\/?$/, (m) => ({ page: 'experiment', name: decodeURIComponent(m[1] as string) })],
   [/^\/schedules\/?$/, () => ({ page: 'schedules' })],
   [/^\/schedules\/([^/]{1,253})\/?$/, (m) => ({ page: 'schedule', id: decodeURIComponent(m[1] as string) })],
+  [/^\/gamedays\/?$/, () => ({ page: 'gamedays' })],
+  [/^\/gamedays\/(d[0-9a-z]{12})\/?$/, (m) => ({ page: 'gameday', dayId: m[1] as string })],
   [/^\/audit\/?$/, () => ({ page: 'audit' })],
   [/^\/login\/?$/, () => ({ page: 'login' })],
 ];
@@ -51,6 +55,8 @@ export function dashboardHref(route: DashboardRoute): string {
     case 'experiment': return `${p}/experiments/${encodeURIComponent(route.name)}`;
     case 'schedules': return `${p}/schedules`;
     case 'schedule': return `${p}/schedules/${encodeURIComponent(route.id)}`;
+    case 'gamedays': return `${p}/gamedays`;
+    case 'gameday': return `${p}/gamedays/${route.dayId}`;
     case 'audit': return `${p}/audit`;
     case 'login': return `${p}/login`;
     case 'not-found': return `${p}${route.path}`;

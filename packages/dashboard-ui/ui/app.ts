@@ -13,6 +13,8 @@ import { ExperimentPage } from './pages/experiment.js';
 import { SchedulesPage } from './pages/schedules.js';
 import { SchedulePage } from './pages/schedule.js';
 import { AuditPage } from './pages/audit.js';
+import { GameDaysPage } from './pages/gamedays.js';
+import { GameDayPage } from './pages/gameday.js';
 import { NotFoundPage } from './pages/not-found.js';
 
 async function loadSession(): Promise<Session> {
@@ -72,6 +74,8 @@ export function App() {
     case 'experiment': page = html`<${ExperimentPage} name=${route.name} key=${route.name} />`; break;
     case 'schedules': page = html`<${SchedulesPage} />`; break;
     case 'schedule': page = html`<${SchedulePage} id=${route.id} key=${route.id} />`; break;
+    case 'gamedays': page = html`<${GameDaysPage} />`; break;
+    case 'gameday': page = html`<${GameDayPage} dayId=${route.dayId} key=${route.dayId} />`; break;
     case 'audit': page = html`<${AuditPage} />`; break;
     case 'login': page = html`<p>Signed in.</p>`; break;
     default: page = html`<${NotFoundPage} path=${route.page === 'not-found' ? route.path : ''} />`;
@@ -80,5 +84,5 @@ export function App() {
 }
 
 const titles: Record<string, string> = {
-  runs: 'Runs', run: 'Run', experiments: 'Experiments', experiment: 'Experiment', schedules: 'Schedules', schedule: 'Schedule', audit: 'Audit log', login: 'Sign in', 'not-found': 'Not found',
+  runs: 'Runs', run: 'Run', experiments: 'Experiments', experiment: 'Experiment', schedules: 'Schedules', schedule: 'Schedule', gamedays: 'Game days', gameday: 'Game day', audit: 'Audit log', login: 'Sign in', 'not-found': 'Not found',
 };

@@ -7,7 +7,7 @@ export { runSources, tokenScopes } from './store.js';
 export { gameDayLeaseName } from './tables/gamedays.js';
 export type {
   Store, RunStore, JournalStore, ExperimentStore, TokenStore, AuditStore, HaltStore, ScheduleStore,
-  RunSource, RunRecord, NewRun, RunQuery, RunPage, ExperimentRecord, TokenScope, TokenRecord, AuditEntry, NewAuditEntry,
+  RunSource, RunRecord, NewRun, RunQuery, RunPage, PruneCriteria, PruneResult, ExperimentRecord, TokenScope, TokenRecord, AuditEntry, NewAuditEntry,
   HaltState, FireDecision, ScheduleFire, ScheduleRecord, RunOwnershipStore, RunOwner, RunFence, AdoptableRun,
   GameDayStore, GameDayRecord, StoredDayEvent, DayFence,
 } from './store.js';

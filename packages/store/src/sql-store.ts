@@ -12,10 +12,11 @@ import * as journal from './tables/journal.js';
 import * as leases from './tables/leases.js';
 import * as ownership from './tables/ownership.js';
 import * as runs from './tables/runs.js';
+import * as prune from './tables/prune.js';
 import * as schedules from './tables/schedules.js';
 import * as tokens from './tables/tokens.js';
 import type {
-  AdoptableRun, RunFence, RunOwner, AuditEntry, ExperimentRecord, FireDecision, HaltState, NewAuditEntry, NewRun, RunPage, RunQuery, RunRecord, ScheduleFire,
+  AdoptableRun, RunFence, RunOwner, AuditEntry, ExperimentRecord, FireDecision, HaltState, NewAuditEntry, NewRun, PruneCriteria, PruneResult, RunPage, RunQuery, RunRecord, ScheduleFire,
   ScheduleRecord, Store, TokenRecord, TokenScope, DayFence, GameDayRecord, StoredDayEvent,
 } from './store.js';
 
@@ -77,6 +78,12 @@ export class SqlStore implements Store {
   }
   setFencingToken(runId: string, token: number): Promise<void> {
     return this.#call('setFencingToken', () => runs.setFencingToken(this.#ctx, runId, token));
+  }
+  deleteRun(runId: string): Promise<void> {
+    return this.#call('deleteRun', () => prune.deleteRun(this.#ctx, runId));
+  }
+  pruneRuns(criteria: PruneCriteria): Promise<PruneResult> {
+    return this.#call('pruneRuns', () => prune.pruneRuns(this.#ctx, criteria));
   }
 
   // Run ownership (controller replicas)

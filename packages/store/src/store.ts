@@ -133,6 +133,32 @@ export interface RunStore {
   listRuns(query?: RunQuery): Promise<RunPage>;
   /** Records the lease fencing token a run was started under. NotFoundError for an unknown run. */
   setFencingToken(runId: string, token: number): Promise<void>;
+  /**
+   * Deletes a finished run (terminal state) with its journal and labels. NotFoundError for an unknown run,
+   * ConflictError for an active or revert-pending one (its faults may still be in). Schedule fire history
+   * keeps its row (it explains past decisions) with a dangling run id.
+   */
+  deleteRun(runId: string): Promise<void>;
+  /** Deletes the finished runs `criteria` selects (retention); active and revert-pending runs are never touched. */
+  pruneRuns(criteria: PruneCriteria): Promise<PruneResult>;
+}
+
+/** Which finished runs a prune deletes. At least one of `endedBefore` and `keep`; both: both must allow it. */
+export interface PruneCriteria {
+  /** Only runs that ended before this ISO-8601 time. */
+  readonly endedBefore?: string;
+  /** The newest `keep` finished runs (by creation) always stay. */
+  readonly keep?: number;
+  /** Count (and list) what would go, delete nothing. */
+  readonly dryRun?: boolean;
+}
+
+export interface PruneResult {
+  /** Runs deleted, or that would be with `dryRun`. */
+  readonly count: number;
+  /** Their ids, newest first. */
+  readonly runIds: readonly string[];
+  readonly dryRun: boolean;
 }
 
 /**

@@ -1,5 +1,5 @@
 import { UsageError, type ProviderPlugin, type SecretSource } from '@faultline/core';
-import { startController } from '@faultline/controller';
+import { parseRetention, startController } from '@faultline/controller';
 import type { CliIo } from '../io.js';
 import { palette } from '../io.js';
 import { cliLogger } from '../logger.js';
@@ -20,6 +20,8 @@ export interface ServerOptions {
   adoptEvery?: number;
   /** Requests per minute per token (per address without one); 0 turns the limit off. */
   rateLimit?: number;
+  /** `90d`: delete finished runs that ended longer ago (scheduler leader, hourly). */
+  retention?: string;
 }
 
 const loopback = (h: string) => h === '127.0.0.1' || h === 'localhost' || h === '::1';
@@ -30,6 +32,7 @@ const loopback = (h: string) => h === '127.0.0.1' || h === 'localhost' || h === 
  */
 export async function serverCommand(io: CliIo, opts: ServerOptions): Promise<number> {
   if (!opts.auth && !loopback(opts.host)) throw new UsageError('--no-auth is only allowed on a loopback address (127.0.0.1); create a token with `faultline tokens create` instead');
+  const retentionMs = opts.retention !== undefined ? parseRetention(opts.retention, '--retention') : undefined;
   const p = palette(io);
   const plugins: ProviderPlugin[] = [];
   const secretSources: SecretSource[] = [];
@@ -54,6 +57,7 @@ export async function serverCommand(io: CliIo, opts: ServerOptions): Promise<num
     ...(opts.ownerTtl ? { ownerTtlMs: opts.ownerTtl } : {}),
     ...(opts.adoptEvery ? { adoptEveryMs: opts.adoptEvery } : {}),
     ...(opts.rateLimit !== undefined ? { rateLimitPerMinute: opts.rateLimit === 0 ? false : opts.rateLimit } : {}),
+    ...(retentionMs !== undefined ? { retentionMs } : {}),
   });
   for (const r of controller.recovery.recovered) io.stdout.write(`${p.yellow('recovered')} run ${r.runId} (${r.experiment}): ${r.detail}\n`);
   for (const s of controller.recovery.swept) io.stdout.write(`${p.yellow('swept')} ${s.description}\n`);

@@ -1,13 +1,14 @@
 import { createHash } from 'node:crypto';
 import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { NotFoundError, UsageError, isTerminal, runStates, type Experiment, type JournalEvent, type RunState } from '@faultline/core';
+import { NotFoundError, UsageError, isTerminal, runStates, type Clock, type Experiment, type JournalEvent, type RunState } from '@faultline/core';
 import { parseLabelSelector, type Store } from '@faultline/store';
 import { buildRunReport, renderHtml, renderJUnit } from '@faultline/report';
 import type { RunHost } from '../run-host.js';
 import type { ExperimentParser } from '../experiment-parser.js';
 import { RunSchema, SubmitRunBody } from '../schemas.js';
 import { runView } from '../run-view.js';
+import { parseRetention } from '../retention.js';
 
 export interface RunsRoutesOptions {
   store: Store;
@@ -15,6 +16,8 @@ export interface RunsRoutesOptions {
   parse: ExperimentParser;
   /** How often SSE streams poll the store for events of runs hosted by another replica. */
   ssePollMs?: number;
+  /** For prune's `olderThan`. */
+  clock: Clock;
 }
 
 const canonical = (v: unknown): string =>
@@ -110,6 +113,50 @@ export const runsRoutes: FastifyPluginAsyncTypebox<RunsRoutesOptions> = async (a
     await runHost.abort(request.params.runId, `aborted via API${who}${request.body?.reason ? `: ${request.body.reason}` : ''}`, 'api');
     const run = await store.getRun(request.params.runId);
     return reply.status(202).send(runView(run!));
+  });
+
+  app.delete('/v1/runs/:runId', {
+    config: { scope: 'admin', audit: 'runs.delete' },
+    schema: {
+      summary: 'Delete a finished run with its journal (history retention)',
+      description: 'Only runs in a terminal state (completed, deviated, aborted, failed). An active or revert-pending run (its faults may still be in) is 409.',
+      params: Type.Object({ runId: Type.String() }),
+    },
+  }, async (request, reply) => {
+    await store.deleteRun(request.params.runId);
+    return reply.status(204).send();
+  });
+
+  app.post('/v1/runs::prune', {
+    config: { scope: 'admin' },
+    schema: {
+      summary: 'Delete finished runs by age and/or count (history retention); `dryRun` only counts',
+      description: 'Deletes finished runs that ended more than `olderThan` ago (a duration such as `90d`), never the `keep` newest finished runs. Active and revert-pending runs are never touched. Every real prune is audited as `runs.prune`.',
+      body: Type.Object({
+        olderThan: Type.Optional(Type.String({ minLength: 1, maxLength: 32, description: 'e.g. 90d, 12h' })),
+        keep: Type.Optional(Type.Integer({ minimum: 0, maximum: 1_000_000 })),
+        dryRun: Type.Optional(Type.Boolean({ default: false })),
+      }, { additionalProperties: false }),
+      response: { 200: Type.Object({ count: Type.Integer(), runIds: Type.Array(Type.String(), { description: 'up to 100 of them, newest first' }), dryRun: Type.Boolean(), endedBefore: Type.Optional(Type.String()) }) },
+    },
+  }, async (request) => {
+    const { olderThan, keep, dryRun } = request.body;
+    if (olderThan === undefined && keep === undefined) throw new UsageError('give `olderThan` (e.g. "90d"), `keep` (how many of the newest finished runs stay), or both');
+    let endedBefore: string | undefined;
+    if (olderThan !== undefined) {
+      const ms = parseRetention(olderThan, 'olderThan');
+      endedBefore = new Date(opts.clock.nowMs() - ms).toISOString();
+    }
+    const result = await store.pruneRuns({ ...(endedBefore ? { endedBefore } : {}), ...(keep !== undefined ? { keep } : {}), dryRun: dryRun ?? false });
+    if (!result.dryRun) {
+      await store.appendAudit({
+        action: 'runs.prune',
+        ...(request.actor ? { actorTokenId: request.actor.tokenId, actorName: request.actor.name } : {}),
+        remoteAddress: request.ip,
+        details: { count: result.count, ...(olderThan ? { olderThan } : {}), ...(endedBefore ? { endedBefore } : {}), ...(keep !== undefined ? { keep } : {}), runIds: result.runIds.slice(0, 100) },
+      });
+    }
+    return { count: result.count, runIds: result.runIds.slice(0, 100), dryRun: result.dryRun, ...(endedBefore ? { endedBefore } : {}) };
   });
 
   app.get('/v1/runs/:runId/report', {

@@ -34,12 +34,16 @@ export const schedulesRoutes: FastifyPluginAsyncTypebox<{ service: ScheduleServi
     schema: {
       summary: 'Next fire times between from and to, with the reason every other candidate is skipped',
       params: Id,
-      querystring: Type.Object({ from: Type.Optional(Type.String({ format: 'date-time' })), to: Type.Optional(Type.String({ format: 'date-time' })), limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500 })) }),
+      description: 'A paused schedule skips every slot with reason `paused`. With `asIfActive=true` it lists the slots it would have if resumed instead, and `paused: true` in the answer says none of them fires while it stays paused.',
+      querystring: Type.Object({
+        from: Type.Optional(Type.String({ format: 'date-time' })), to: Type.Optional(Type.String({ format: 'date-time' })), limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500 })),
+        asIfActive: Type.Optional(Type.Boolean({ default: false })),
+      }),
     },
   }, async (request) => {
     const from = request.query.from ? new Date(request.query.from) : clock.now();
     const to = request.query.to ? new Date(request.query.to) : new Date(from.getTime() + 14 * 86_400_000);
     if (!(to > from)) throw new UsageError('`to` must be after `from`');
-    return service.preview(request.params.id, { from, to, ...(request.query.limit ? { limit: request.query.limit } : {}) });
+    return service.preview(request.params.id, { from, to, ...(request.query.limit ? { limit: request.query.limit } : {}), ...(request.query.asIfActive ? { asIfActive: true } : {}) });
   });
 };

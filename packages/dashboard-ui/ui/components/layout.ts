@@ -8,6 +8,7 @@ const nav = [
   { page: 'runs', href: '/ui/runs', label: 'Runs', match: ['runs', 'run'] },
   { page: 'experiments', href: '/ui/experiments', label: 'Experiments', match: ['experiments', 'experiment'] },
   { page: 'schedules', href: '/ui/schedules', label: 'Schedules', match: ['schedules', 'schedule'] },
+  { page: 'gamedays', href: '/ui/gamedays', label: 'Game days', match: ['gamedays', 'gameday'] },
   { page: 'audit', href: '/ui/audit', label: 'Audit log', match: ['audit'], admin: true },
 ];
 
@@ -18,7 +19,7 @@ export function Layout({ page, children }: { page: string; children: ComponentCh
     location.assign('/ui/login');
   };
   return html`
-    <a class="skip" href="#main">Skip to content</a>
+    <a class="skip-link" href="#main">Skip to content</a>
     <header class="top">
       <a class="brand" href="/ui/runs" aria-label="Faultline home"><img src="/ui/assets/favicon.svg" alt="" width="22" height="22" /> Faultline</a>
       <nav aria-label="Main">

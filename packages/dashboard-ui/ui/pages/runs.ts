@@ -4,6 +4,7 @@ import { serverNowMs } from '../clock.js';
 import { activeStates, ago, between, duration, finishedStates, stateTone, when } from '../format.js';
 import { html } from '../html.js';
 import { navigate } from '../router.js';
+import { PruneButton } from '../components/prune.js';
 
 /**
  * The list does not know each run's guard intervals, so it does not decide "lost contact" (the run page
@@ -60,7 +61,7 @@ export function RunsPage({ query }: { query: URLSearchParams }) {
   };
   const now = serverNowMs();
   return html`
-    <h1>Runs</h1>
+    <div class="run-head"><h1>Runs</h1><${PruneButton} onPruned=${() => setTick((n) => n + 1)} /></div>
     <form class="filters" onSubmit=${apply} role="search" aria-label="Filter runs">
       <label>State
         <select name="state" value=${state}>

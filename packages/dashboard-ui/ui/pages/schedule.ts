@@ -7,6 +7,8 @@ import type { ScheduleView } from './schedules.js';
 
 interface Preview {
   timeZone: string;
+  /** The slots are those of the active schedule (asIfActive); while paused none of them fires. */
+  paused: boolean;
   fires: Array<{ at: string; local: string; dst?: string }>;
   skipped: Array<{ reason: string; from: string; to: string; fromLocal: string; toLocal: string; count: number }>;
   truncated: boolean;
@@ -15,7 +17,8 @@ interface Fire { fireId: number; at: string; decision: string; reason?: string; 
 
 type Row = { at: string; fire?: Preview['fires'][number]; skip?: Preview['skipped'][number] };
 
-function Slot({ row: r }: { row: Row }) {
+function Slot({ row: r, paused }: { row: Row; paused: boolean }) {
+  if (r.fire && paused) return html`<li class="skip"><span class="badge warn">skipped</span> <span class="mono">${r.fire.local}</span>${r.fire.dst ? html` <span class="muted">(${r.fire.dst})</span>` : null}: paused <span class="muted">(fires once resumed)</span></li>`;
   if (r.fire) return html`<li class="fire"><span class="badge ok">fires</span> <span class="mono">${r.fire.local}</span>${r.fire.dst ? html` <span class="muted">(${r.fire.dst})</span>` : null}</li>`;
   const k = r.skip!;
   return html`<li class="skip"><span class="badge warn">skipped</span> <span class="mono">${k.fromLocal}${k.count > 1 ? ` … ${k.toLocal}` : ''}</span> <span class="muted">${k.count} slot${k.count > 1 ? 's' : ''}</span>: ${k.reason}</li>`;
@@ -32,7 +35,7 @@ export function SchedulePage({ id }: { id: string }) {
   const base = `/v1/schedules/${encodeURIComponent(id)}`;
   useEffect(() => {
     api<ScheduleView>('GET', base).then(setS, (err: ApiError) => setError(err.status === 404 ? `Schedule "${id}" does not exist.` : err.message));
-    api<Preview>('GET', `${base}/preview?limit=200`).then(setPreview, (err: ApiError) => setError(err.message));
+    api<Preview>('GET', `${base}/preview?limit=200&asIfActive=true`).then(setPreview, (err: ApiError) => setError(err.message));
     api<{ fires: Fire[] }>('GET', `${base}/history?limit=50`).then((r) => setFires(r.fires), () => undefined);
   }, [id, tick]);
   if (error) return html`<h1>Schedule</h1><p role="alert" class="error">${error}</p><p><a href="/ui/schedules">All schedules</a></p>`;
@@ -53,7 +56,8 @@ export function SchedulePage({ id }: { id: string }) {
     <div class="split">
       <section aria-labelledby="next-h">
         <h2 id="next-h">Next 14 days${preview ? html` <span class="muted">(${preview.timeZone})</span>` : null}</h2>
-        ${!preview ? html`<p aria-busy="true">Loading…</p>` : rows.length === 0 ? html`<p class="muted">No candidate slots in the next 14 days.</p>` : html`<ol class="slots">${rows.map((r) => html`<${Slot} key=${r.at + (r.fire ? 'f' : 's')} row=${r} />`)}</ol>`}
+        ${preview?.paused ? html`<p class="notice" role="status">Paused: none of these slots fires until the schedule is resumed (slots missed while paused never fire later).</p>` : null}
+        <div id="next-list">${!preview ? html`<p aria-busy="true">Loading…</p>` : rows.length === 0 ? html`<p class="muted">No candidate slots in the next 14 days.</p>` : html`<ol class="slots">${rows.map((r) => html`<${Slot} key=${r.at + (r.fire ? 'f' : 's')} row=${r} paused=${preview.paused} />`)}</ol>`}</div>
         ${preview?.truncated ? html`<p class="muted">…more (list truncated)</p>` : null}
       </section>
       <section aria-labelledby="hist-h">
