@@ -29,6 +29,14 @@ if (process.argv[2] === '--serve-proxy') {
   const { startProxyServer } = (entry ? await import(entry) : await import('@faultline/proxy')) as typeof import('@faultline/proxy');
   const server = await startProxyServer({ port: 0 });
   process.send?.({ url: server.url });
+  // CPU the proxy process spent, asked for around each throughput run: on a loaded machine wall-clock
+  // swings with scheduling, CPU per byte much less.
+  process.on('message', (m) => {
+    if (m === 'cpu') {
+      const { user, system } = process.cpuUsage();
+      process.send?.({ cpuMicros: user + system });
+    }
+  });
   process.on('disconnect', () => void server.close().then(() => process.exit(0)));
 } else {
   await main();
@@ -72,14 +80,24 @@ async function main(): Promise<void> {
     const compareSourcePort = compareUrl ? await proxied('source', source, compareUrl) : undefined;
     const up = { direct: [] as number[], proxied: [] as number[], compare: [] as number[] };
     const down = { direct: [] as number[], proxied: [] as number[], compare: [] as number[] };
+    const cpu = { proxied: [] as number[], compare: [] as number[] };
+    /** Runs `run` and records the proxy process's CPU ms per 64 MiB moved. */
+    const withCpu = async (proc: ChildProcess, into: number[], run: () => Promise<number>): Promise<number> => {
+      const before = await cpuMicros(proc);
+      const mbps = await run();
+      into.push((await cpuMicros(proc)) - before);
+      return mbps;
+    };
     for (let round = 0; round < ROUNDS; round++) {
       up.direct.push(await uploadMBps(port(sink)));
-      up.proxied.push(await uploadMBps(sinkPort));
-      if (compareSinkPort) up.compare.push(await uploadMBps(compareSinkPort));
+      up.proxied.push(await withCpu(child, cpu.proxied, () => uploadMBps(sinkPort)));
+      if (compareSinkPort && compareChild) up.compare.push(await withCpu(compareChild, cpu.compare, () => uploadMBps(compareSinkPort)));
       down.direct.push(await downloadMBps(port(source)));
-      down.proxied.push(await downloadMBps(sourcePort));
-      if (compareSourcePort) down.compare.push(await downloadMBps(compareSourcePort));
+      down.proxied.push(await withCpu(child, cpu.proxied, () => downloadMBps(sourcePort)));
+      if (compareSourcePort && compareChild) down.compare.push(await withCpu(compareChild, cpu.compare, () => downloadMBps(compareSourcePort)));
     }
+    const cpuMs = (xs: number[]): string => `${(median(xs) / 1000).toFixed(0)} ms`;
+    console.log(`proxy process CPU per ${THROUGHPUT_BYTES / 1024 / 1024} MiB (median of both directions' runs): this ${cpuMs(cpu.proxied)}${COMPARE ? ` | compare ${cpuMs(cpu.compare)}` : ''}`);
     rows.push(['throughput client->server (MB/s)', median(up.direct), median(up.proxied), `median of ${ROUNDS} alternating runs`]);
     rows.push(['throughput server->client (MB/s)', median(down.direct), median(down.proxied), `median of ${ROUNDS} alternating runs`]);
     if (compareUrl) {
@@ -113,6 +131,12 @@ async function main(): Promise<void> {
     stop(child);
     if (compareChild) stop(compareChild);
   }
+}
+
+async function cpuMicros(proc: ChildProcess): Promise<number> {
+  const reply = once(proc, 'message') as Promise<[{ cpuMicros: number }]>;
+  proc.send('cpu');
+  return (await reply)[0].cpuMicros;
 }
 
 function median(values: number[]): number {

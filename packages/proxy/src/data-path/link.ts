@@ -120,16 +120,6 @@ export class Link {
 
   private readonly onData = (chunk: Buffer): void => {
     this.owner.countReceived(this.direction, chunk.length);
-    if (this.slots.length === 0) {
-      // No toxics: straight to the socket (nothing is ever held here, so a toxic added later
-      // starts at the head of an empty pipeline and order is kept both ways).
-      this.sink.write(chunk);
-      if (!this.paused && this.sink.waitingForDrain) {
-        this.paused = true;
-        this.source.pause();
-      }
-      return;
-    }
     this.held += chunk.length;
     this.head.push(chunk);
     if (!this.paused && (this.held > LINK_HIGH_WATER_MARK || this.sink.waitingForDrain)) {
@@ -154,18 +144,16 @@ class SocketSink implements Receiver {
   ) {}
 
   push(chunk: Buffer): void {
-    this.write(chunk);
-    this.link.settle(chunk.length);
-  }
-
-  /** Writes unless the stream is over; no held-bytes accounting (the link's no-toxic path). */
-  write(chunk: Buffer): void {
-    if (this.ended || this.dest.destroyed || this.dest.writableEnded) return;
+    if (this.ended || this.dest.destroyed || this.dest.writableEnded) {
+      this.link.settle(chunk.length);
+      return;
+    }
     this.link.countSent(chunk.length);
     if (!this.dest.write(chunk) && !this.waitingForDrain) {
       this.waitingForDrain = true;
       this.dest.once('drain', this.onDrain);
     }
+    this.link.settle(chunk.length);
   }
 
   end(mode: EndMode): void {
