@@ -1,9 +1,14 @@
 /**
  * Embedded proxy benchmark: throughput, small round-trip latency and connection rate, each
  * direct vs through the proxy (no toxics), printed side by side. The proxy runs in a child
- * process (as a real deployment would); bounded to well under 60 s.
+ * process (as a real deployment would); bounded (55 s plus 20 s per extra round). BENCH_PROXY_QUICK=1 prints
+ * only the throughput rows.
  *
  *   npx tsc -b packages/proxy && npx tsx bench/proxy/run.ts
+ *
+ * BENCH_PROXY_ROUNDS=N (default 3) sets the alternating throughput rounds. BENCH_PROXY_COMPARE=path
+ * to another build's dist/index.js (e.g. a copy of main's) also runs that proxy in a second child and
+ * alternates it into the throughput rounds, so before/after share the machine's load.
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
@@ -12,15 +17,26 @@ import { cpus, loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 
 const THROUGHPUT_BYTES = 64 * 1024 * 1024; // 64 MiB per run
-const ROUNDS = 3;
+const ROUNDS = Math.max(1, Number(process.env['BENCH_PROXY_ROUNDS'] ?? 3) || 3);
+const COMPARE = process.env['BENCH_PROXY_COMPARE'];
+const DEADLINE_SECONDS = 55 + ROUNDS * 20;
 const ROUND_TRIPS = 3_000;
 const CONNECT_SECONDS = 2;
 const CONNECT_CONCURRENCY = 32;
 
 if (process.argv[2] === '--serve-proxy') {
-  const { startProxyServer } = await import('@faultline/proxy');
+  const entry = process.argv[3];
+  const { startProxyServer } = (entry ? await import(entry) : await import('@faultline/proxy')) as typeof import('@faultline/proxy');
   const server = await startProxyServer({ port: 0 });
   process.send?.({ url: server.url });
+  // CPU the proxy process spent, asked for around each throughput run: on a loaded machine wall-clock
+  // swings with scheduling, CPU per byte much less.
+  process.on('message', (m) => {
+    if (m === 'cpu') {
+      const { user, system } = process.cpuUsage();
+      process.send?.({ cpuMicros: user + system });
+    }
+  });
   process.on('disconnect', () => void server.close().then(() => process.exit(0)));
 } else {
   await main();
@@ -28,12 +44,16 @@ if (process.argv[2] === '--serve-proxy') {
 
 async function main(): Promise<void> {
   const deadline = setTimeout(() => {
-    console.error('benchmark exceeded 55 s; aborting');
+    console.error(`benchmark exceeded ${DEADLINE_SECONDS} s; aborting`);
     process.exit(1);
-  }, 55_000);
-  const child = fork(fileURLToPath(import.meta.url), ['--serve-proxy'], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  }, DEADLINE_SECONDS * 1000);
+  const serve = (entry?: string): ChildProcess =>
+    fork(fileURLToPath(import.meta.url), ['--serve-proxy', ...(entry ? [entry] : [])], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const child = serve();
+  const compareChild = COMPARE ? serve(COMPARE) : undefined;
   try {
     const [{ url }] = (await once(child, 'message')) as [{ url: string }];
+    const compareUrl = compareChild ? ((await once(compareChild, 'message')) as [{ url: string }])[0].url : undefined;
     const sink = await listen((s) => s.resume());
     const source = await listen((s) => {
       s.on('error', () => undefined);
@@ -41,8 +61,8 @@ async function main(): Promise<void> {
     });
     const echo = await listen((s) => s.pipe(s));
     const accept = await listen((s) => s.end());
-    const proxied = async (name: string, upstream: Server): Promise<number> => {
-      const res = await fetch(`${url}/proxies`, {
+    const proxied = async (name: string, upstream: Server, api = url): Promise<number> => {
+      const res = await fetch(`${api}/proxies`, {
         method: 'POST',
         body: JSON.stringify({ name, listen: '127.0.0.1:0', upstream: `127.0.0.1:${port(upstream)}` }),
         signal: AbortSignal.timeout(5_000),
@@ -56,16 +76,43 @@ async function main(): Promise<void> {
     // machine the load changes from second to second, and back-to-back runs would blame it on one side.
     const sinkPort = await proxied('sink', sink);
     const sourcePort = await proxied('source', source);
-    const up = { direct: [] as number[], proxied: [] as number[] };
-    const down = { direct: [] as number[], proxied: [] as number[] };
+    const compareSinkPort = compareUrl ? await proxied('sink', sink, compareUrl) : undefined;
+    const compareSourcePort = compareUrl ? await proxied('source', source, compareUrl) : undefined;
+    const up = { direct: [] as number[], proxied: [] as number[], compare: [] as number[] };
+    const down = { direct: [] as number[], proxied: [] as number[], compare: [] as number[] };
+    const cpu = { proxied: [] as number[], compare: [] as number[] };
+    /** Runs `run` and records the proxy process's CPU ms per 64 MiB moved. */
+    const withCpu = async (proc: ChildProcess, into: number[], run: () => Promise<number>): Promise<number> => {
+      const before = await cpuMicros(proc);
+      const mbps = await run();
+      into.push((await cpuMicros(proc)) - before);
+      return mbps;
+    };
     for (let round = 0; round < ROUNDS; round++) {
       up.direct.push(await uploadMBps(port(sink)));
-      up.proxied.push(await uploadMBps(sinkPort));
+      up.proxied.push(await withCpu(child, cpu.proxied, () => uploadMBps(sinkPort)));
+      if (compareSinkPort && compareChild) up.compare.push(await withCpu(compareChild, cpu.compare, () => uploadMBps(compareSinkPort)));
       down.direct.push(await downloadMBps(port(source)));
-      down.proxied.push(await downloadMBps(sourcePort));
+      down.proxied.push(await withCpu(child, cpu.proxied, () => downloadMBps(sourcePort)));
+      if (compareSourcePort && compareChild) down.compare.push(await withCpu(compareChild, cpu.compare, () => downloadMBps(compareSourcePort)));
     }
+    const cpuMs = (xs: number[]): string => `${(median(xs) / 1000).toFixed(0)} ms`;
+    console.log(`proxy process CPU per ${THROUGHPUT_BYTES / 1024 / 1024} MiB (median of both directions' runs): this ${cpuMs(cpu.proxied)}${COMPARE ? ` | compare ${cpuMs(cpu.compare)}` : ''}`);
     rows.push(['throughput client->server (MB/s)', median(up.direct), median(up.proxied), `median of ${ROUNDS} alternating runs`]);
     rows.push(['throughput server->client (MB/s)', median(down.direct), median(down.proxied), `median of ${ROUNDS} alternating runs`]);
+    if (compareUrl) {
+      rows.push(['  compare build, client->server', median(up.direct), median(up.compare), 'BENCH_PROXY_COMPARE, same rounds']);
+      rows.push(['  compare build, server->client', median(down.direct), median(down.compare), 'BENCH_PROXY_COMPARE, same rounds']);
+      const ratios = (xs: number[], ds: number[]): string => xs.map((x, i) => (x / (ds[i] ?? 1)).toFixed(2)).join(' ');
+      console.log(`per-round ratio to direct, client->server: this ${ratios(up.proxied, up.direct)} | compare ${ratios(up.compare, up.direct)}`);
+      console.log(`per-round ratio to direct, server->client: this ${ratios(down.proxied, down.direct)} | compare ${ratios(down.compare, down.direct)}`);
+    }
+    if (process.env['BENCH_PROXY_QUICK'] === '1') {
+      print(rows);
+      console.log(`load average ${loadavg().map((l) => l.toFixed(1)).join(' ')} (${cpus().length} cores)`);
+      for (const s of [sink, source, echo, accept]) s.close();
+      return;
+    }
 
     const latDirect = await roundTrips(port(echo));
     const latProxied = await roundTrips(await proxied('echo', echo));
@@ -82,7 +129,14 @@ async function main(): Promise<void> {
   } finally {
     clearTimeout(deadline);
     stop(child);
+    if (compareChild) stop(compareChild);
   }
+}
+
+async function cpuMicros(proc: ChildProcess): Promise<number> {
+  const reply = once(proc, 'message') as Promise<[{ cpuMicros: number }]>;
+  proc.send('cpu');
+  return (await reply)[0].cpuMicros;
 }
 
 function median(values: number[]): number {

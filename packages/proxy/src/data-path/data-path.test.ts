@@ -1,8 +1,22 @@
+import { once } from 'node:events';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startProxyServer, type ProxyServer } from '../index.js';
 import { proxyFixture, type ProxyFixture } from '../testing/fixture.js';
 import { closeKind, connectTo, pattern, readAll, readBytes, roundTrip, startEchoServer, startTcpServer, type TestServer } from '../testing/net-helpers.js';
 import { LINK_HIGH_WATER_MARK } from './link.js';
+
+/** Deterministic pseudo-random bytes (mulberry32), so a reordering cannot hide in a repeating pattern. */
+function seededBytes(size: number, seed: number): Buffer {
+  const buf = Buffer.allocUnsafe(size);
+  let a = seed >>> 0;
+  for (let i = 0; i < size; i++) {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = Math.imul(a ^ (a >>> 15), a | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    buf[i] = ((t ^ (t >>> 14)) >>> 0) & 0xff;
+  }
+  return buf;
+}
 
 function handleCounts(): Record<string, number> {
   const counts: Record<string, number> = {};
@@ -78,6 +92,45 @@ describe('data path', () => {
     serverSide.destroy();
     await upstream.close();
   });
+
+  it('adding and removing toxics in the middle of a large transfer loses and reorders no byte', async () => {
+    f = await proxyFixture(); // echo upstream: every byte crosses the proxy twice
+    const payload = seededBytes(12 * 1024 * 1024, 0x5eed);
+    const client = await f.connect();
+    const proxies = f.server.proxies;
+    // Toggles fire at thresholds of echoed bytes, so they land while bytes are in flight in both
+    // directions (held in a latency queue, a slicer, socket buffers) — not between transfers.
+    const steps: [number, () => Promise<unknown>][] = [
+      [1 * 1024 * 1024, () => proxies.addToxic('p', { name: 'up-lat', type: 'latency', stream: 'upstream', attributes: { latency: 5, jitter: 2 } })],
+      [2 * 1024 * 1024, () => proxies.addToxic('p', { name: 'down-slice', type: 'slicer', attributes: { average_size: 3000, size_variation: 1000 } })],
+      [4 * 1024 * 1024, () => proxies.removeToxic('p', 'up-lat')],
+      [5 * 1024 * 1024, () => proxies.removeToxic('p', 'down-slice')],
+      [7 * 1024 * 1024, () => proxies.addToxic('p', { name: 'down-lat', type: 'latency', attributes: { latency: 3 } })],
+      [9 * 1024 * 1024, () => proxies.removeToxic('p', 'down-lat')],
+    ];
+    const done: Promise<unknown>[] = [];
+    const chunks: Buffer[] = [];
+    let received = 0;
+    const all = new Promise<Buffer>((resolve, reject) => {
+      client.on('data', (c: Buffer) => {
+        chunks.push(c);
+        received += c.length;
+        while (steps.length > 0 && received >= (steps[0] as [number, unknown])[0]) done.push((steps.shift() as [number, () => Promise<unknown>])[1]());
+        if (received >= payload.length) resolve(Buffer.concat(chunks));
+      });
+      client.once('close', () => reject(new Error(`connection closed after ${received} of ${payload.length} bytes`)));
+    });
+    for (let i = 0; i < payload.length; i += 64 * 1024) {
+      if (!client.write(payload.subarray(i, i + 64 * 1024))) await once(client, 'drain');
+    }
+    const got = await all;
+    await Promise.all(done);
+    expect(steps).toHaveLength(0);
+    expect(proxies.get('p').toxics).toHaveLength(0);
+    expect(got.length).toBe(payload.length);
+    const firstDiff = got.findIndex((b, i) => b !== payload[i]);
+    expect(firstDiff).toBe(-1);
+  }, 60_000);
 
   it('disabling a proxy drops its connections; enabling accepts again', async () => {
     f = await proxyFixture();
