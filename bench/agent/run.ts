@@ -2,7 +2,7 @@
 // the node agent does per pod, once with one process per iptables/tc command and once batched (one
 // `nsenter sh -c` script per namespace and step), side by side in the same run. Needs root and Docker
 // with faultline/busybox:test.
-//   BENCH_AGENT_CONTAINERS=100 BENCH_AGENT_CONCURRENCY=4 npm run bench -- agent
+//   BENCH_AGENT_CONTAINERS=100 BENCH_AGENT_CONCURRENCY=4 BENCH_AGENT_MODES=per-command,batched npm run bench -- agent
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { artefactName, newRunId, systemClock } from '@faultline/core';
@@ -14,7 +14,11 @@ const N = Number(process.env['BENCH_AGENT_CONTAINERS'] ?? 100);
 const CONCURRENCY = Number(process.env['BENCH_AGENT_CONCURRENCY'] ?? 4);
 const suite = `bench-agent-${newRunId()}`;
 const ctx = { signal: new AbortController().signal, timeoutMs: 60_000 };
-const modes = { 'per-command': new NetnsFaults({ batch: false }), batched: new NetnsFaults() } as const;
+const allModes = { 'per-command': new NetnsFaults({ batch: false }), batched: new NetnsFaults() } as const;
+// BENCH_AGENT_MODES=batched runs only the batched mode (the per-command one takes several times as long).
+const modeNames = (process.env['BENCH_AGENT_MODES'] ?? 'per-command,batched').split(',').map((m) => m.trim());
+const modes = Object.fromEntries(Object.entries(allModes).filter(([name]) => modeNames.includes(name)));
+if (Object.keys(modes).length === 0) throw new Error(`BENCH_AGENT_MODES=${modeNames.join(',')} names no mode; use per-command, batched or both (comma-separated)`);
 const loadavg = async () => (await run('cat', ['/proc/loadavg'])).stdout.split(' ').slice(0, 3).join(' ');
 
 async function pool<T>(items: T[], fn: (item: T) => Promise<void>): Promise<number> {
@@ -71,8 +75,10 @@ async function main(): Promise<void> {
       const b = totals.get(`${kind}/batched`)?.[step] ?? NaN;
       return `${(a / b).toFixed(2)}x`;
     };
-    console.log(table(['fault', 'apply: per-command / batched', 'revert: per-command / batched'],
-      ['partition', `latency (${mechanism})`, 'bandwidth'].map((k) => [k, ratio(k, 'apply'), ratio(k, 'revert')])));
+    if (Object.keys(modes).length === 2) {
+      console.log(table(['fault', 'apply: per-command / batched', 'revert: per-command / batched'],
+        ['partition', `latency (${mechanism})`, 'bandwidth'].map((k) => [k, ratio(k, 'apply'), ratio(k, 'revert')])));
+    }
   } finally {
     for (let i = 0; i < ids.length; i += 50) await run('docker', ['rm', '-f', ...ids.slice(i, i + 50)]).catch(() => undefined);
     await run('docker', ['network', 'rm', suite]).catch(() => undefined);

@@ -1,9 +1,9 @@
 import { ConflictError, NotFoundError, ProviderError, artefactName, backoffMs, silentLogger, sleep, unverifiedEffect, type Clock, type FaultEffect, type Logger } from '@faultline/core';
 import {
   NetnsFaults, findContainerNetns, preflight, type BandwidthParams, type LatencyParams, type LossParams, type NetnsHandle, type NetnsUndo,
-  type NodeCapabilities, type PartitionParams, type NetnsFaultParams,
+  type NodeCapabilities, type PartitionParams, type NetnsFaultParams, type AgentFaultStatus,
 } from '@faultline/netns';
-import type { ApplyRequest } from './faults.js';
+import type { ApplyRequest, FaultKind } from './faults.js';
 import { NodeJournal, type JournalEntry } from './journal/node-journal.js';
 
 export interface AgentOptions {
@@ -23,23 +23,20 @@ export interface AgentOptions {
   readonly capabilities?: NodeCapabilities;
 }
 
-/** What the API returns for a fault. */
-export interface FaultStatus {
-  readonly id: string;
+/** What the API returns for a fault: the contract's AgentFaultStatus, with what this agent always fills in made required. */
+export interface FaultStatus extends AgentFaultStatus {
   readonly tag: string;
-  readonly kind: string;
+  readonly kind: FaultKind;
   readonly inode: number;
   readonly state: JournalEntry['state'];
-  readonly mechanism: string | undefined;
   readonly leaseExpiresAtMs: number;
-  readonly revertReason: string | undefined;
-  /** The effect measured right after the apply; the same object FaultProvider.verify returns. */
-  readonly effect: FaultEffect | undefined;
 }
 
 const status = (e: JournalEntry): FaultStatus => ({
-  id: e.id, tag: e.tag, kind: e.kind, inode: e.inode, state: e.state, mechanism: e.mechanism, leaseExpiresAtMs: e.leaseExpiresAtMs, revertReason: e.revertReason,
-  effect: e.effect,
+  id: e.id, tag: e.tag, kind: e.kind, inode: e.inode, state: e.state, leaseExpiresAtMs: e.leaseExpiresAtMs,
+  ...(e.mechanism !== undefined ? { mechanism: e.mechanism } : {}),
+  ...(e.revertReason !== undefined ? { revertReason: e.revertReason } : {}),
+  ...(e.effect !== undefined ? { effect: e.effect } : {}),
 });
 
 /**

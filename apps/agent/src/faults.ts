@@ -2,13 +2,13 @@ import { Type, type Static, type TSchema } from '@sinclair/typebox';
 import { Value } from '@sinclair/typebox/value';
 import { RUN_ID_RE } from '@faultline/core';
 import {
-  bandwidthParams, checkBandwidthParams, checkLatencyParams, checkLossParams, checkPartitionParams, latencyParams, lossParams, partitionParams,
+  AGENT_FAULT_KINDS, type AgentApplyRequest, type AgentFaultKind, type AgentRenewRequest, bandwidthParams, checkBandwidthParams, checkLatencyParams, checkLossParams, checkPartitionParams, latencyParams, lossParams, partitionParams,
   type ParamProblem,
 } from '@faultline/netns';
 
-/** The faults an agent applies, by the name the controller sends. */
-export const FAULT_KINDS = ['latency', 'packet-loss', 'partition', 'bandwidth'] as const;
-export type FaultKind = (typeof FAULT_KINDS)[number];
+/** The faults an agent applies, by the name the controller sends (the shared contract in @faultline/netns). */
+export const FAULT_KINDS = AGENT_FAULT_KINDS;
+export type FaultKind = AgentFaultKind;
 
 const kindSpecs: Record<FaultKind, { schema: TSchema; check(p: never): ParamProblem[] }> = {
   latency: { schema: latencyParams, check: (p) => checkLatencyParams(p) },
@@ -28,9 +28,16 @@ export const applyRequestSchema = Type.Object({
   params: Type.Unknown(),
   leaseMs: Type.Integer({ minimum: 1000, maximum: 600_000 }),
 }, { additionalProperties: false });
-export type ApplyRequest = Static<typeof applyRequestSchema>;
+/** The contract's apply body; the schema above is how the agent checks it (kept in step by the checks below). */
+export type ApplyRequest = AgentApplyRequest;
 
 export const renewRequestSchema = Type.Object({ leaseMs: Type.Integer({ minimum: 1000, maximum: 600_000 }) }, { additionalProperties: false });
+
+// Compile-time: each schema accepts exactly the contract's fields (a field added on one side only fails tsc).
+type Mutual<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+type Same<A, B> = Mutual<A, B> extends true ? Mutual<keyof A, keyof B> : false;
+const schemasMatchContract: [Same<Static<typeof applyRequestSchema>, AgentApplyRequest>, Same<Static<typeof renewRequestSchema>, AgentRenewRequest>] = [true, true];
+void schemasMatchContract;
 
 /** A request body problem: HTTP 400 with every problem listed. */
 export class BadRequest extends Error {
@@ -53,7 +60,7 @@ export function parseApplyRequest(body: unknown): ApplyRequest {
   return body;
 }
 
-export function parseRenewRequest(body: unknown): { leaseMs: number } {
+export function parseRenewRequest(body: unknown): AgentRenewRequest {
   if (!Value.Check(renewRequestSchema, body)) throw new BadRequest([...Value.Errors(renewRequestSchema, body)].map((e) => `${e.path || '/'}: ${e.message}`));
   return body;
 }

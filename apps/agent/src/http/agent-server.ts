@@ -2,6 +2,7 @@ import { createServer, type Server } from 'node:https';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { TLSSocket } from 'node:tls';
 import { FaultlineError, type Logger } from '@faultline/core';
+import type { AgentErrorBody, AgentFaultStatus } from '@faultline/netns';
 import type { Agent } from '../agent.js';
 import { BadRequest, parseApplyRequest, parseRenewRequest } from '../faults.js';
 import { CONTROLLER_CN } from '../pki/agent-pki.js';
@@ -30,7 +31,7 @@ export function createAgentServer(opts: AgentServerOptions): Server {
   const allowed = new Set(opts.allowedClients ?? [CONTROLLER_CN]);
   const maxBody = opts.maxBodyBytes ?? 64 * 1024;
   const server = createServer({ cert: opts.tls.certPem, key: opts.tls.keyPem, ca: opts.tls.caPem, requestCert: true, rejectUnauthorized: true }, (req, res) => {
-    void handle(req, res).catch((err: unknown) => send(res, 500, { error: 'internal', message: String(err) }));
+    void handle(req, res).catch((err: unknown) => send(res, 500, { error: 'internal', message: String(err) } satisfies AgentErrorBody));
   });
   server.headersTimeout = 10_000;
   server.requestTimeout = 120_000;
@@ -39,7 +40,7 @@ export function createAgentServer(opts: AgentServerOptions): Server {
     const peer = (req.socket as TLSSocket).getPeerCertificate();
     const cn = peer?.subject?.CN;
     if (!cn || !allowed.has(Array.isArray(cn) ? (cn[0] as string) : cn)) {
-      return send(res, 403, { error: 'forbidden', message: `client certificate CN ${String(cn)} is not an allowed controller`, hint: `use a certificate with CN ${[...allowed].join(' or ')}` });
+      return send(res, 403, { error: 'forbidden', message: `client certificate CN ${String(cn)} is not an allowed controller`, hint: `use a certificate with CN ${[...allowed].join(' or ')}` } satisfies AgentErrorBody);
     }
     const url = new URL(req.url ?? '/', 'https://agent');
     const path = url.pathname;
@@ -52,12 +53,12 @@ export function createAgentServer(opts: AgentServerOptions): Server {
         const id = decodeURIComponent(m[1] as string);
         if (req.method === 'POST' && m[2]) return send(res, 200, opts.agent.renew(id, parseRenewRequest(await readJson(req, maxBody)).leaseMs));
         if (req.method === 'GET' && !m[2]) return send(res, 200, opts.agent.get(id));
-        if (req.method === 'DELETE' && !m[2]) return send(res, 200, (await opts.agent.revert(id)) ?? { id, state: 'unknown' });
+        if (req.method === 'DELETE' && !m[2]) return send(res, 200, (await opts.agent.revert(id)) ?? ({ id, state: 'unknown' } satisfies AgentFaultStatus));
       }
-      return send(res, 404, { error: 'not-found', message: `${req.method} ${path} is not an agent route` });
+      return send(res, 404, { error: 'not-found', message: `${req.method} ${path} is not an agent route` } satisfies AgentErrorBody);
     } catch (err) {
-      if (err instanceof BadRequest) return send(res, 400, { error: 'bad-request', message: err.message, problems: err.problems });
-      if (err instanceof FaultlineError) return send(res, STATUS[err.code] ?? 500, { error: err.code, message: err.message, hint: err.hint });
+      if (err instanceof BadRequest) return send(res, 400, { error: 'bad-request', message: err.message, problems: err.problems } satisfies AgentErrorBody);
+      if (err instanceof FaultlineError) return send(res, STATUS[err.code] ?? 500, { error: err.code, message: err.message, ...(err.hint !== undefined ? { hint: err.hint } : {}) } satisfies AgentErrorBody);
       throw err;
     }
   }

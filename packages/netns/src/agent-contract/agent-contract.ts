@@ -1,11 +1,14 @@
 /**
  * The node agent's HTTP contract (`faultline-agent`, apps/agent), shared by the agent and its callers
- * (the Kubernetes pod network faults) so that neither imports the other. Plain types, no runtime.
+ * (the Kubernetes pod network faults) so that neither imports the other. Plain types, no runtime: the agent
+ * validates what it receives (apps/agent faults.ts), and callers validate what they read back.
  *   POST   /v1/faults               AgentApplyRequest -> AgentFaultStatus (idempotent by id)
  *   POST   /v1/faults/{id}/renew    AgentRenewRequest -> AgentFaultStatus (409 once reverted)
  *   DELETE /v1/faults/{id}          -> AgentFaultStatus, or { id, state: 'unknown' } for an id it never saw
  *   GET    /v1/faults/{id}          -> AgentFaultStatus (404 unknown)
  */
+import type { FaultEffect } from '@faultline/core';
+
 export const AGENT_FAULT_KINDS = ['latency', 'packet-loss', 'partition', 'bandwidth'] as const;
 export type AgentFaultKind = (typeof AGENT_FAULT_KINDS)[number];
 
@@ -38,8 +41,12 @@ export interface AgentFaultStatus {
   readonly mechanism?: string;
   readonly leaseExpiresAtMs?: number;
   readonly revertReason?: string;
-  /** When the agent verifies the effect: effective / ineffective / unverified, with measured vs asked. Passed through as is. */
-  readonly effect?: unknown;
+  /**
+   * Measured from inside the namespace right after the apply: core's FaultEffect (effective / ineffective /
+   * unverified, with measured vs asked), the same object FaultProvider.verify returns. A caller reading it
+   * off the wire still checks its shape (an older agent sends none).
+   */
+  readonly effect?: FaultEffect;
 }
 
 /** The agent's error body (4xx/5xx). */
