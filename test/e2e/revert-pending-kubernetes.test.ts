@@ -59,7 +59,7 @@ spec:
   await controller.runHost.abort(run.runId, 'operator abort while the Kubernetes API is down');
   await until('revert-pending', async () => (await runState(controller!, run.runId)).state === 'revert-pending');
   expect((await runState(controller, run.runId)).reason)
-    .toMatch(/could not revert "slow-payments" on shop\/checkout \(last error: Kubernetes .+ could not reach the API server \(ECONNREFUSED\) configured in .+\)/);
+    .toMatch(/could not revert "slow-payments" on shop\/checkout \(last error: Kubernetes .+ could not reach the API server at http:\/\/127\.0\.0\.1:\d+ \(ECONNREFUSED\) configured in .+\)/);
   expect(await revertPendingMetric(controller)).toBe(1);
   // Background retries keep failing while the API is down: never finished, the flip still in place.
   await until('two failed background retries', async () => (await backgroundRetryNotes(controller!, run.runId)).length >= 2);

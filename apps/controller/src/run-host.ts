@@ -69,6 +69,9 @@ interface Owned {
  * write is fenced by the token, so a replica that lost a run (paused past its lease) stops touching it
  * at its next write. Revert-pending runs stay owned and are retried here until clean.
  */
+/** How a hosted run's revert-pending reason ends: the owner keeps retrying; an operator can forget it. */
+const REVERT_PENDING_NEXT = 'the controller keeps retrying in the background with backoff (`faultline recover --server URL --forget RUN` once the backend is gone for good)';
+
 export class RunHost {
   readonly bus = new RunEventBus();
   readonly replicaId: string;
@@ -99,6 +102,7 @@ export class RunHost {
       clock: this.clock,
       ...(deps.allowHosts ? { allowHosts: deps.allowHosts } : {}),
       ...(deps.secrets ? { secrets: deps.secrets } : {}),
+      revertPendingNext: REVERT_PENDING_NEXT,
     });
   }
 
@@ -280,6 +284,7 @@ export class RunHost {
       results = await recover({
         registry: this.deps.registry, source: this.deps.store, sink: this.fencedSink(), force: true, runIds, clock: this.clock,
         onEvent: (e) => this.onEvent(e), log: this.log, ...(cause ? { cause: (id) => cause(id) } : {}), ...(this.deps.secrets ? { secrets: this.deps.secrets } : {}),
+        revertPendingNext: REVERT_PENDING_NEXT,
       });
     } catch (err) {
       if (!isOwnershipLost(err)) throw err;

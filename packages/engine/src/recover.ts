@@ -29,6 +29,8 @@ export interface RecoverOptions {
   cause?: (runId: string, state: RunState) => string;
   /** Resolves secret references again for the reverts. Default: env + file sources of this process. */
   secrets?: SecretResolver;
+  /** What happens next to a run still revert-pending, for its reason. Default: "run recover again". */
+  revertPendingNext?: string;
 }
 
 export interface RecoveredRun {
@@ -115,7 +117,7 @@ async function recoverOne(runId: string, opts: RecoverOptions, log: Logger, cloc
     const revertMs = Math.round(clock.monotonic() - revertStarted);
     const faults = active.map((a) => ({ fault: a.fault, target: a.target.name, reverted: !left.includes(a) }));
     if (left.length) {
-      const reason = secrets.scrub(`recover could not revert ${left.map((l) => `"${l.fault}" on ${l.target.name}${l.lastError ? ` (last error: ${l.lastError})` : ''}`).join(', ')}; run recover again`);
+      const reason = secrets.scrub(`recover could not revert ${left.map((l) => `"${l.fault}" on ${l.target.name}${l.lastError ? ` (last error: ${l.lastError})` : ''}`).join(', ')}; ${opts.revertPendingNext ?? 'run recover again'}`);
       await to('revert-pending', reason);
       await journal({ type: 'verdict', outcome: 'revert-pending', reason, timings: timingsOf(events, clock) });
       return { runId, experiment: name, previousState: state, action: 'revert-pending', faults, detail: reason };

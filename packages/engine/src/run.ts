@@ -33,6 +33,11 @@ export interface EngineOptions {
    * checked at each call, after a secret-reference URL is resolved. Undefined allows any host.
    */
   allowHosts?: readonly string[];
+  /**
+   * What happens to a revert-pending run next, for its reason: the CLI's default tells the user to run
+   * `faultline recover`; the controller keeps retrying in the background and says so.
+   */
+  revertPendingNext?: string;
 }
 
 export interface StartOptions {
@@ -240,7 +245,7 @@ class Run {
           journal: (body) => this.journalBestEffort(body),
         });
         for (const [key, f] of [...this.active.entries()]) if (!left.includes(f)) this.active.delete(key);
-        if (this.active.size > 0) return this.finish('revert-pending', `${reason}; could not revert ${left.length} fault(s); run \`faultline recover\``);
+        if (this.active.size > 0) return this.finish('revert-pending', `${reason}; could not revert ${left.length} fault(s); ${this.eng.revertPendingNext ?? 'run `faultline recover`'}`);
       }
       if (!['completed', 'deviated', 'aborted', 'failed'].includes(this.state)) {
         try {
@@ -358,7 +363,7 @@ class Run {
     if (this.active.size > 0) {
       await this.to('revert-pending');
       const list = [...this.active.values()].map((f) => `"${f.fault}" on ${f.target.name}${f.lastError ? ` (last error: ${f.lastError})` : ''}`).join(', ');
-      return this.finish('revert-pending', `could not revert ${list} after ${spec.revert.maxAttempts} attempts; run \`faultline recover\` to retry`);
+      return this.finish('revert-pending', `could not revert ${list} after ${spec.revert.maxAttempts} attempts; ${this.eng.revertPendingNext ?? 'run `faultline recover` to retry'}`);
     }
     this.allRevertedAt = this.clock.now();
     if (this.failure) return this.end('failed', this.failure);

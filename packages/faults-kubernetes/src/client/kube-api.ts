@@ -192,7 +192,8 @@ export class KubeApi {
     const e = err as { code?: string; name?: string; message?: string; errno?: string };
     const netCode = e.code ?? e.errno;
     if ((netCode && NETWORK_CODES.has(netCode)) || e.name === 'FetchError') {
-      return new ProviderError(`${what} could not reach the API server (${netCode ?? e.message}) configured in ${this.opts.source}`, {
+      const server = this.opts.kubeConfig.getCurrentCluster()?.server;
+      return new ProviderError(`${what} could not reach the API server${server ? ` at ${server}` : ''} (${netCode ?? e.message}) configured in ${this.opts.source}`, {
         cause: err, retryable: true, hint: 'check that the cluster is up and the kubeconfig server URL is right',
       });
     }
